@@ -1,0 +1,90 @@
+"""Workspace settings: `briefgen.toml`, or `[tool.briefgen]` in `pyproject.toml`, found upwards.
+
+The workspace root is the folder holding that file (or the current folder when there is none). It
+bounds everything: briefs, templates and referenced files are read only from inside it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from briefgen.model import Handling
+from briefgen.problems import BriefError, Problem
+
+Format = Literal["html", "pdf", "md"]
+FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
+
+
+class Config(BaseModel):
+    """Defaults a workspace can set; command-line options override them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    briefs: str = Field("briefs", description="Folder of brief YAML files.")
+    out: str = Field("build", description="Output folder; formats go to <out>/html, <out>/pdf, <out>/md.")
+    formats: list[Format] = Field(default_factory=lambda: list(FORMATS))
+    paper: Literal["A4", "Letter"] = "A4"
+    handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
+    pdf_timeout: float = Field(60.0, gt=0, description="Seconds one PDF may take before it is abandoned.")
+
+
+class Workspace(BaseModel):
+    """Where the workspace is and what it asks for."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    root: Path
+    config: Config
+    config_file: Path | None = None
+
+
+def find_workspace(start: Path | None = None) -> Workspace:
+    """The nearest folder (from `start` upwards) with a briefgen.toml or [tool.briefgen]."""
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        own = folder / "briefgen.toml"
+        if own.is_file():
+            return Workspace(root=folder, config=_read(own, table=None), config_file=own)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.briefgen]" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            return Workspace(root=folder, config=_read(pyproject, table="briefgen"), config_file=pyproject)
+    return Workspace(root=start, config=Config())
+
+
+def _read(path: Path, table: str | None) -> Config:
+    display = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise BriefError([Problem(display, 1, 1, f"cannot read config: {error}")]) from None
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        line, column = (int(found[1]), int(found[2])) if found else (1, 1)
+        message = re.sub(r"\s*\(at line.*\)$", "", str(error))
+        raise BriefError([Problem(display, line, column, f"TOML syntax: {message}")]) from None
+    if table:
+        data = data.get("tool", {}).get(table, {})
+    # Sections that later features own ([mail], [wiki]) are not ours to reject.
+    data = {key: value for key, value in data.items() if not isinstance(value, dict)}
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for err in error.errors():
+            key = ".".join(str(part) for part in err["loc"])
+            line = _line_of(path, str(err["loc"][0])) if err["loc"] else 1
+            problems.append(Problem(display, line, 1, err["msg"], key))
+        raise BriefError(problems) from None
+
+
+def _line_of(path: Path, key: str) -> int:
+    """TOML parsers keep no positions; find the key's line so the error still points somewhere."""
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", text):
+            return number
+    return 1

@@ -1,0 +1,166 @@
+"""The brief as analysts write it: one pydantic model, the single source of truth.
+
+The JSON Schema for editors is generated from these classes, so field descriptions here are what
+an analyst sees as completion hints. Every model forbids unknown keys: a misspelt key must be an
+error, never silently ignored text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+_SLUG_INVALID = re.compile(r"[^a-z0-9]+")
+
+
+class Confidence(StrEnum):
+    """ICD 203 analytic confidence in a claim's accuracy."""
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+
+
+class Likelihood(StrEnum):
+    """ICD 203 expressions of likelihood: the one scale briefs may use, from lowest to highest."""
+
+    ALMOST_NO_CHANCE = "almost no chance"
+    VERY_UNLIKELY = "very unlikely"
+    UNLIKELY = "unlikely"
+    ROUGHLY_EVEN_CHANCE = "roughly even chance"
+    LIKELY = "likely"
+    VERY_LIKELY = "very likely"
+    ALMOST_CERTAIN = "almost certain"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class Handling(StrEnum):
+    """Traffic Light Protocol 2.0 markings, from least to most restrictive."""
+
+    CLEAR = "TLP:CLEAR"
+    GREEN = "TLP:GREEN"
+    AMBER = "TLP:AMBER"
+    AMBER_STRICT = "TLP:AMBER+STRICT"
+    RED = "TLP:RED"
+
+    @property
+    def rank(self) -> int:
+        """Restrictiveness, so a digest can carry the most restrictive marking of its briefs."""
+        return list(Handling).index(self)
+
+
+def slugify(text: str) -> str:
+    """A safe id from a file name: lowercase ASCII letters, digits and single hyphens."""
+    return _SLUG_INVALID.sub("-", text.lower()).strip("-")[:100] or "brief"
+
+
+def _scalar_to_str(value: object) -> object:
+    """YAML reads `version: 1.2` as a float; a version is a label, so take its text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A non-empty line of plain text (never interpreted as Markdown)."""
+Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Markdown text: CommonMark with tables, strikethrough and footnotes; raw HTML is shown as text."""
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\s#,]+$", max_length=64)]
+Label = Annotated[str, BeforeValidator(_scalar_to_str), StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+
+
+class KeyClaim(Strict):
+    """What the source asserts, in the analyst's words, with the source's own words behind it."""
+
+    text: Markdown = Field(description="The claim, in the analyst's words (inline Markdown).")
+    quote: Text | None = Field(None, description="The exact words of the source that carry the claim.")
+    attribution: Text | None = Field(None, description="Who made the claim (a person, an office, the outlet).")
+    confidence: Confidence = Field(description="Confidence in the claim's accuracy: high, moderate or low.")
+    sources: list[Slug] = Field(default_factory=list, description="Ids of entries in `sources`.")
+
+
+class Section(Strict):
+    """One section of the source article, in the article's order."""
+
+    heading: Text = Field(description="The section heading exactly as in the source article.")
+    summary: Markdown | None = Field(None, description="What the section says (Markdown).")
+    points: list[Markdown] = Field(default_factory=list, description="Key points (inline Markdown).")
+    quotes: list[Text] = Field(default_factory=list, description="Exact quotes from the section.")
+
+
+class Implication(Strict):
+    """What the development means for one party."""
+
+    for_: Text = Field(alias="for", description="Who is affected.")
+    text: Markdown = Field(description="What it means for them (Markdown).")
+    likelihood: Likelihood | None = Field(None, description="ICD 203 likelihood, if the implication is a forecast.")
+
+
+class Source(Strict):
+    """A source the brief relies on, graded on the Admiralty scale."""
+
+    id: Slug = Field(description="Short id that key claims cite.")
+    title: Text
+    publisher: Text | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")] | None = Field(
+        None, description="http(s) address of the original."
+    )
+    published: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD).")
+    file: str | None = Field(None, description="Workspace-relative path of a local copy, e.g. seeds/article.txt.")
+    reliability: Literal["A", "B", "C", "D", "E", "F"] | None = Field(
+        None, description="Source reliability, A (completely reliable) to F (cannot be judged)."
+    )
+    credibility: Literal[1, 2, 3, 4, 5, 6] | None = Field(
+        None, description="Information credibility, 1 (confirmed) to 6 (cannot be judged)."
+    )
+
+    @field_validator("file")
+    @classmethod
+    def _inside_workspace(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        path = PurePosixPath(value.replace("\\", "/"))
+        if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+            raise ValueError("must be a relative path inside the workspace, without '..'")
+        return str(path)
+
+
+class Brief(Strict):
+    """A structured summary of one source article."""
+
+    id: Slug | None = Field(None, description="Stable slug for file and page names; defaults to the file name.")
+    title: Text
+    subtitle: Text | None = None
+    date: dt.date = Field(description="Date of the brief (YYYY-MM-DD).")
+    authors: list[Text] = Field(default_factory=list)
+    status: Status = Status.DRAFT
+    version: Label | None = None
+    supersedes: Slug | None = Field(None, description="Id of the brief this one replaces.")
+    handling: Handling | None = Field(None, description="TLP marking; the workspace default applies when absent.")
+    lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
+        "en", description="Language of the brief (BCP 47), e.g. en, fr, ar."
+    )
+    bluf: Markdown = Field(description="Bottom line up front (Markdown).")
+    key_claims: list[KeyClaim] = Field(min_length=1)
+    context: Markdown = Field(description="Background a reader needs (Markdown).")
+    sections: list[Section] = Field(default_factory=list)
+    implications: list[Implication] = Field(min_length=1)
+    recommendations: list[Markdown] = Field(default_factory=list)
+    indicators: list[Markdown] = Field(default_factory=list, description="What to watch for.")
+    sources: list[Source] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)

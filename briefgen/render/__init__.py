@@ -1,0 +1,1 @@
+"""One module per output format: a prepared view in, the file's bytes out."""

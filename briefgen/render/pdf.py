@@ -1,0 +1,41 @@
+"""View → PDF bytes through WeasyPrint, with the workspace-only fetcher and warnings captured.
+
+Imported only when a PDF is wanted: WeasyPrint takes most of a second to import.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from weasyprint import HTML
+
+from briefgen.fetching import WorkspaceFetcher
+from briefgen.templates import Templates
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
+def render_pdf(templates: Templates, view: dict[str, Any], root: Path) -> tuple[bytes, list[str]]:
+    """The PDF and every warning WeasyPrint logged while making it (surfaced, never swallowed)."""
+    html = templates.render("brief.pdf.j2", **view)
+    logger = logging.getLogger("weasyprint")
+    collect = _Collect()
+    logger.addHandler(collect)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        document = HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=WorkspaceFetcher(root))
+        pdf = document.write_pdf(pdf_tags=True)
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    assert pdf is not None
+    return pdf, collect.messages

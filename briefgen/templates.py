@@ -1,0 +1,90 @@
+"""The Jinja environment: the workspace's `templates/` first, the built-in templates second.
+
+A workspace overrides a built-in file by giving a file of the same name; to change one block only,
+its template says `{% extends "builtin/brief.html.j2" %}` and overrides that block. Brief text is
+only ever data passed to templates, never a template itself, so Jinja syntax in a brief prints as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from markupsafe import Markup
+
+from briefgen import markup
+
+BUILTIN_PREFIX = "builtin"
+
+
+def builtin_templates() -> Path:
+    """Built-ins: packaged inside the wheel, or the repository's top-level folder in a checkout."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escape everything except Markdown templates: when unsure, escaping is the safe side."""
+    return not (name or "").endswith((".md.j2", ".md"))
+
+
+def longdate(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _yaml(data: object) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+
+
+class Templates:
+    """One environment per workspace; `css(name)` inlines a stylesheet found the same way."""
+
+    def __init__(self, workspace_root: Path) -> None:
+        own = workspace_root / "templates"
+        builtin = FileSystemLoader(builtin_templates())
+        loaders = [FileSystemLoader(own)] if own.is_dir() else []
+        self.env = Environment(
+            loader=ChoiceLoader([*loaders, PrefixLoader({BUILTIN_PREFIX: builtin}), builtin]),
+            undefined=StrictUndefined,
+            autoescape=_autoescape,
+            trim_blocks=False,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            markdown=markup.to_html,
+            markdown_inline=markup.to_inline_html,
+            mdsafe=markup.to_safe_markdown,
+            mdtext=markup.escape_text,
+            longdate=longdate,
+            yaml=_yaml,
+        )
+        self.env.globals["css"] = self.css
+
+    def css(self, name: str) -> Markup:
+        """Stylesheet text, trusted like templates; inlined so each page is self-contained."""
+        assert self.env.loader is not None
+        source, _, _ = self.env.loader.get_source(self.env, name)
+        return Markup(source)
+
+    def render(self, name: str, **context: object) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def files_in_use(self) -> Iterator[Path]:
+        """Every template and stylesheet file that can shape the output (for change detection)."""
+        assert isinstance(self.env.loader, ChoiceLoader)
+        for loader in self.env.loader.loaders:
+            if isinstance(loader, FileSystemLoader):
+                for folder in loader.searchpath:
+                    yield from sorted(p for p in Path(folder).rglob("*") if p.is_file())
+
+    @cache  # noqa: B019 - one Templates per build; the fingerprint is asked for once per brief
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for path in self.files_in_use():
+            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()

@@ -1,0 +1,42 @@
+"""Brief → the context templates get: the brief itself plus what is derived from it and the config.
+
+Markdown-to-HTML conversion happens in template filters (`markdown`, `mdsafe`, ...) so that an
+overriding template can use them on any field; here live the values that need the workspace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from briefgen import __version__
+from briefgen.config import Config
+from briefgen.model import Brief, Handling
+
+
+def handling_of(brief: Brief, config: Config) -> Handling:
+    return brief.handling or config.handling
+
+
+def prepare(brief: Brief, config: Config) -> dict[str, Any]:
+    handling = handling_of(brief, config)
+    source = next((s for s in brief.sources if s.url or s.file), None)
+    front_matter: dict[str, Any] = {
+        "id": brief.id,
+        "title": brief.title,
+        "date": brief.date.isoformat(),
+        "status": str(brief.status),
+        "handling": str(handling),
+        "tags": list(brief.tags),
+    }
+    if brief.authors:
+        front_matter["authors"] = list(brief.authors)
+    if source is not None:
+        front_matter["source"] = source.url or source.file
+    return {
+        "brief": brief,
+        "handling": str(handling),
+        "handling_class": str(handling).lower().replace("tlp:", "tlp-").replace("+", "-"),
+        "paper": config.paper,
+        "version": __version__,
+        "front_matter": front_matter,
+    }
