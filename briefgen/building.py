@@ -92,7 +92,11 @@ def load_all(workspace: Workspace, files: Iterable[Path]) -> list[tuple[BriefRes
         if brief_id in owners:
             line, column = item.positions.of(("id",))
             hint = "give each brief its own id (or file name)"
-            result.problems.append(Problem(result.source, line, column, f"id '{brief_id}' is already used by {owners[brief_id]}", "id", hint))
+            result.problems.append(
+                Problem(
+                    result.source, line, column, f"id '{brief_id}' is already used by {owners[brief_id]}", "id", hint
+                )
+            )
             loaded.append((result, None))
             continue
         owners[brief_id] = result.source
@@ -102,7 +106,9 @@ def load_all(workspace: Workspace, files: Iterable[Path]) -> list[tuple[BriefRes
 
 def _template_problem(source: str, error: Exception) -> Problem:
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return Problem(error.filename or error.name or "template", error.lineno or 1, 1, f"template syntax: {error.message}")
+        return Problem(
+            error.filename or error.name or "template", error.lineno or 1, 1, f"template syntax: {error.message}"
+        )
     if isinstance(error, jinja2.TemplateNotFound):
         return Problem(source, 1, 1, f"template not found: {error.name}")
     return Problem(source, 1, 1, f"template error: {error}", hint="check the workspace's templates/")
@@ -120,10 +126,11 @@ def build(
     formats = list(formats or config.formats)
     out = out or workspace.root / config.out
     files, missing = discover(workspace, paths)
-    results = [BriefResult(p.file, problems=[p]) for p in missing]
+    loaded = [(BriefResult(p.file, problems=[p]), None) for p in missing] + load_all(workspace, files)
     templates = Templates(workspace.root)
     render_pdf = _pdf_renderer() if "pdf" in formats else None
-    for result, item in load_all(workspace, files):
+    results = []
+    for result, item in loaded:
         if item is not None:
             _render_one(result, item.brief, workspace, templates, formats, out, render_pdf)
         results.append(result)
@@ -168,14 +175,18 @@ def _render_one(
         except jinja2.TemplateError as error:
             result.problems.append(_template_problem(result.source, error))
             return
-        except Exception as error:  # noqa: BLE001 - a renderer failure must not stop the other briefs
-            result.problems.append(Problem(result.source, 1, 1, f"{fmt} rendering failed: {type(error).__name__}: {error}"))
+        except Exception as error:
+            result.problems.append(
+                Problem(result.source, 1, 1, f"{fmt} rendering failed: {type(error).__name__}: {error}")
+            )
             continue
         target = out / fmt / f"{brief.id}.{EXTENSIONS[fmt]}"
         try:
             write_atomic(target, data)
         except OSError as error:
             hint = "check that the output folder is writable and the disk not full"
-            result.problems.append(Problem(result.source, 1, 1, f"cannot write {target}: {error.strerror or error}", hint=hint))
+            result.problems.append(
+                Problem(result.source, 1, 1, f"cannot write {target}: {error.strerror or error}", hint=hint)
+            )
             continue
         result.written.append(target)

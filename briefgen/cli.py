@@ -17,7 +17,7 @@ from briefgen.problems import BriefError, Problem
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-def _workspace():  # noqa: ANN202 - imported lazily so `--version` and `--help` stay instant
+def _workspace():
     from briefgen.config import find_workspace
 
     try:
@@ -54,7 +54,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "formats", metavar="LIST", help="Formats to make, comma-separated: html,pdf,md (default: all, or the config's).")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    metavar="LIST",
+    help="Formats to make, comma-separated: html,pdf,md (default: all, or the config's).",
+)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/).")
 @click.option("--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default: A4, or the config's).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
@@ -88,8 +94,9 @@ def build(paths: tuple[Path, ...], formats: str | None, out: Path | None, paper:
     report = run_build(workspace, paths, chosen, out, on_result=show)  # type: ignore[arg-type]
     if not quiet or report.failed:
         briefs = "brief" if report.built == 1 else "briefs"
+        files = "file" if report.files == 1 else "files"
         click.echo(
-            f"{report.built} {briefs} built, {report.failed} failed, {report.files} files written "
+            f"{report.built} {briefs} built, {report.failed} failed, {report.files} {files} written "
             f"in {report.seconds:.2f}s"
         )
     sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)

@@ -125,7 +125,9 @@ class _Builder:
             if key in result:
                 first = self.positions.keys[(*loc, key)]
                 raise _Stop(
-                    key_line, key_column, f"duplicate key '{key}'",
+                    key_line,
+                    key_column,
+                    f"duplicate key '{key}'",
                     f"first defined at line {first[0]}; YAML would silently keep only one of them",
                 )
             self.positions.keys[(*loc, key)] = (key_line, key_column)
@@ -143,7 +145,9 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise _Stop(line, column, f"not valid UTF-8 (byte 0x{data[error.start]:02x})", "save the file as UTF-8") from None
+        raise _Stop(
+            line, column, f"not valid UTF-8 (byte 0x{data[error.start]:02x})", "save the file as UTF-8"
+        ) from None
 
 
 def _yaml_stop(error: yaml.YAMLError, text: str) -> _Stop:
@@ -191,7 +195,11 @@ def parse_yaml(data: bytes) -> tuple[Any, Positions]:
             loader.dispose()
     if not isinstance(data_, dict):
         kind = "a list" if isinstance(data_, list) else f"a single value ({type(data_).__name__})"
-        raise _Stop(*builder.positions.of(()), f"expected a mapping of fields, found {kind}", "write `title: ...`, `date: ...` and so on at the top level")
+        raise _Stop(
+            *builder.positions.of(()),
+            f"expected a mapping of fields, found {kind}",
+            "write `title: ...`, `date: ...` and so on at the top level",
+        )
     return data_, builder.positions
 
 
@@ -307,12 +315,14 @@ def _problem(display: str, err: Any, positions: Positions) -> Problem:
         parent = _model_at(loc[:-1]) if not isinstance(last, int) else _model_at(loc[:-2])
         key = last if not isinstance(last, int) else loc[-2]
         info = next((f for n, f in parent.model_fields.items() if (f.alias or n) == key), None) if parent else None
-        choices = _allowed(info.annotation) if info else re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        choices = (
+            _allowed(info.annotation) if info else re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        )
         message = f"{value!r} is not one of {', '.join(choices)}"
         hint = _suggest(str(value), choices)
     elif kind == "too_short" and isinstance(value, list):
         message = f"needs at least {err['ctx']['min_length']} entr{'y' if err['ctx']['min_length'] == 1 else 'ies'}"
-    elif kind == "string_type" and isinstance(value, (bool, int, float)) or kind == "string_type" and value is None:
+    elif (kind == "string_type" and isinstance(value, (bool, int, float))) or (kind == "string_type" and value is None):
         message = f"expected text, found {_yaml_kind(value)}"
         hint = "put the value in quotes" if value is not None else "write a value or remove the key"
     elif kind == "value_error":

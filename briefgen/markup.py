@@ -62,12 +62,15 @@ _CODE = re.compile(r"(^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[ \t]*$|\Z)|`+[
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)(?![^\s@<>]+@[^\s@<>]+>)")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
 _INLINE_LINK = re.compile(r"\]\(\s*+<?+(?!https?:|mailto:|#)([^)\s>]*)", re.IGNORECASE)
-_REF_DEF = re.compile(r"^( {0,3})\[(?!\^)([^\]\n]+)\]:(?=[ \t]*+<?+(?!https?:|mailto:|#))", re.MULTILINE | re.IGNORECASE)
+_REF_DEF = re.compile(
+    r"^( {0,3})\[(?!\^)([^\]\n]+)\]:(?=[ \t]*+<?+(?!https?:|mailto:|#))", re.MULTILINE | re.IGNORECASE
+)
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)", re.MULTILINE)
 _TEXT_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
 
 
 def _neutralise(prose: str) -> str:
+    prose = prose.replace("![", "!\\[")  # images are off in our HTML; a wiki must not load them either
     prose = _HTML_START.sub(r"\\<", prose)
     prose = _AUTOLINK.sub(lambda m: m[0] if ALLOWED_LINK.match(m[1]) else "\\" + m[0], prose)
     prose = _INLINE_LINK.sub(lambda m: "]\\(" + m[0][2:] if m[1] else m[0], prose)
@@ -99,5 +102,5 @@ def escape_text(text: str | None) -> str:
     if not text:
         return ""
     escaped = _TEXT_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
-    return re.sub(r"^([-+=])", r"\\\1", escaped)
+    escaped = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", escaped)
+    return re.sub(r"^([-+=])(?=\s|$)", r"\\\1", escaped)

@@ -1,0 +1,60 @@
+"""Shared fixtures: a throwaway copy of the example workspace, and its build made once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from briefgen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_ID = "putin-alaska-provisions"
+
+
+def copy_workspace(target: Path) -> Path:
+    for folder in ("briefs", "seeds"):
+        shutil.copytree(REPO / folder, target / folder)
+    return target
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example workspace as the current folder."""
+    copy_workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> Result:
+    """The real CLI in-process; stdout and stderr kept apart."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    html: str
+    md: str
+    pdf: Path
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """The worked example built once with every format (a real WeasyPrint PDF)."""
+    root = copy_workspace(tmp_path_factory.mktemp("example"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        result = run("build", "-q")
+    assert result.exit_code == 0, result.output + result.stderr
+    out = root / "build"
+    yield Built(
+        root,
+        (out / "html" / f"{EXAMPLE_ID}.html").read_text(encoding="utf-8"),
+        (out / "md" / f"{EXAMPLE_ID}.md").read_text(encoding="utf-8"),
+        out / "pdf" / f"{EXAMPLE_ID}.pdf",
+    )
