@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -18,6 +18,7 @@ from briefgen.problems import BriefError, Problem
 
 Format = Literal["html", "pdf", "md"]
 FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
+M = TypeVar("M", bound=BaseModel)
 
 
 class Config(BaseModel):
@@ -41,6 +42,21 @@ class Workspace(BaseModel):
     root: Path
     config: Config
     config_file: Path | None = None
+    tables: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Sub-tables such as [mail] or [wiki], validated by the feature that owns them (see `section`)."""
+
+    def section(self, name: str, model: type[M]) -> M:
+        """A feature's own table, validated by its own model; errors name the config file and line."""
+        try:
+            return model.model_validate(self.tables.get(name, {}))
+        except ValidationError as error:
+            display = self.config_file.name if self.config_file else "briefgen.toml"
+            problems = []
+            for err in error.errors():
+                key = ".".join(str(part) for part in (name, *err["loc"]))
+                line = _line_of(self.config_file, str(err["loc"][0])) if self.config_file and err["loc"] else 1
+                problems.append(Problem(display, line, 1, err["msg"], key))
+            raise BriefError(problems) from None
 
 
 def find_workspace(start: Path | None = None) -> Workspace:
@@ -49,14 +65,14 @@ def find_workspace(start: Path | None = None) -> Workspace:
     for folder in (start, *start.parents):
         own = folder / "briefgen.toml"
         if own.is_file():
-            return Workspace(root=folder, config=_read(own, table=None), config_file=own)
+            return Workspace(root=folder, config_file=own, **_read(own, table=None))
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.briefgen]" in pyproject.read_text(encoding="utf-8", errors="replace"):
-            return Workspace(root=folder, config=_read(pyproject, table="briefgen"), config_file=pyproject)
+        if pyproject.is_file() and "[tool.briefgen" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            return Workspace(root=folder, config_file=pyproject, **_read(pyproject, table="briefgen"))
     return Workspace(root=start, config=Config())
 
 
-def _read(path: Path, table: str | None) -> Config:
+def _read(path: Path, table: str | None) -> dict[str, Any]:
     display = path.name
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -69,10 +85,11 @@ def _read(path: Path, table: str | None) -> Config:
         raise BriefError([Problem(display, line, column, f"TOML syntax: {message}")]) from None
     if table:
         data = data.get("tool", {}).get(table, {})
-    # Sections that later features own ([mail], [wiki]) are not ours to reject.
+    # Sub-tables ([mail], [wiki]) belong to the features that read them.
+    tables = {key: value for key, value in data.items() if isinstance(value, dict)}
     data = {key: value for key, value in data.items() if not isinstance(value, dict)}
     try:
-        return Config.model_validate(data)
+        return {"config": Config.model_validate(data), "tables": tables}
     except ValidationError as error:
         problems = []
         for err in error.errors():
@@ -84,7 +101,7 @@ def _read(path: Path, table: str | None) -> Config:
 
 def _line_of(path: Path, key: str) -> int:
     """TOML parsers keep no positions; find the key's line so the error still points somewhere."""
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
         if re.match(rf"\s*{re.escape(key)}\s*=", text):
             return number
     return 1

@@ -10,11 +10,13 @@ mapped back to the remembered positions.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,9 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_RETYPABLE = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "timestamp")}
+"""Plain scalars YAML would turn into numbers, booleans or dates: kept as text where text is expected."""
+
 _DEFAULT_TAGS = {
     yaml.MappingNode: "tag:yaml.org,2002:map",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
@@ -105,6 +110,8 @@ class _Builder:
             raise _Stop(line, column, f"nesting deeper than {MAX_DEPTH} levels", "a recursive alias?")
         self.positions.values.setdefault(loc, (line, column))
         if isinstance(node, yaml.ScalarNode):
+            if node.style is None and node.tag in _RETYPABLE and _expects_text(_shape(loc)):
+                return node.value  # `version: 1.10`, `title: 1984`, `lang: no`: text as written
             try:
                 return self.loader.construct_object(node)
             except yaml.constructor.ConstructorError as error:
@@ -121,7 +128,7 @@ class _Builder:
             key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 raise _Stop(key_line, key_column, "keys must be plain words", "no merge keys or complex keys")
-            key = str(self.loader.construct_object(key_node))
+            key = str(key_node.value)  # field names as written: `yes:` is the key "yes", not True
             if key in result:
                 first = self.positions.keys[(*loc, key)]
                 raise _Stop(
@@ -161,6 +168,9 @@ def _yaml_stop(error: yaml.YAMLError, text: str) -> _Stop:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = _one_line(error.problem or "invalid YAML")
         hint = ""
+        if error.context and "quoted scalar" in error.context and error.context_mark:
+            mark = error.context_mark
+            return _Stop(mark.line + 1, mark.column + 1, "YAML syntax: this quote is never closed", "close it on the same value")
         if "'\\t'" in problem:
             problem, hint = "tab character", "indent with spaces; YAML does not allow tabs"
         elif error.context:
@@ -171,10 +181,11 @@ def _yaml_stop(error: yaml.YAMLError, text: str) -> _Stop:
     return _Stop(1, 1, f"YAML: {_one_line(str(error))}")
 
 
-def parse_yaml(data: bytes) -> tuple[Any, Positions]:
+def parse_yaml(data: bytes, size: int | None = None) -> tuple[Any, Positions]:
     """Bytes of one YAML document → plain data and the position of every value."""
     if len(data) > MAX_BYTES:
-        raise _Stop(1, 1, f"file is {len(data):,} bytes, more than the {MAX_BYTES:,} allowed", "is this a brief?")
+        size = max(size or 0, len(data))
+        raise _Stop(1, 1, f"file is {size:,} bytes, more than the {MAX_BYTES:,} allowed", "is this a brief?")
     text = _decode(data)
     if not text.strip():
         raise _Stop(1, 1, "file is empty", "start from `briefgen new` or copy an existing brief")
@@ -208,15 +219,18 @@ def load_brief(path: Path, display: str | None = None) -> LoadedBrief:
     display = display or path.as_posix()
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(MAX_BYTES + 1)  # never more: a 50 MB or endless file must not be slurped
+            size = os.fstat(handle.fileno()).st_size
     except OSError as error:
         raise BriefError([Problem(display, 1, 1, f"cannot read file: {error.strerror or error}")]) from None
-    return load_bytes(data, display, default_id=slugify(path.stem), path=path)
+    return load_bytes(data, display, default_id=slugify(path.stem), path=path, size=size)
 
 
-def load_bytes(data: bytes, display: str, *, default_id: str = "brief", path: Path | None = None) -> LoadedBrief:
+def load_bytes(
+    data: bytes, display: str, *, default_id: str = "brief", path: Path | None = None, size: int | None = None
+) -> LoadedBrief:
     try:
-        raw, positions = parse_yaml(data)
+        raw, positions = parse_yaml(data, size)
     except _Stop as stop:
         raise BriefError([Problem(display, stop.line, stop.column, stop.message, hint=stop.hint)]) from None
     try:
@@ -250,6 +264,39 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
         info = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
         model = _find_model(info.annotation) if info else None
     return model
+
+
+def _shape(loc: Loc) -> Loc:
+    return tuple(0 if isinstance(part, int) else part for part in loc)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Annotated[X, ...] and X | None → X."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+@cache
+def _expects_text(shape: Loc) -> bool:
+    """Whether the model wants a string at this place, so a plain YAML scalar is taken as written."""
+    annotation: Any = Brief
+    for part in shape:
+        if isinstance(part, int):
+            inner = _unwrap(annotation)
+            if typing.get_origin(inner) is not list:
+                return False
+            annotation = typing.get_args(inner)[0]
+            continue
+        model = _find_model(_unwrap(annotation))
+        info = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None) if model else None
+        if info is None:
+            return False
+        annotation = info.annotation
+    return _unwrap(annotation) is str
 
 
 def _find_model(annotation: Any) -> type[BaseModel] | None:

@@ -3,18 +3,21 @@
 Brief text is untrusted. For HTML, markdown-it runs with raw HTML off, images off (a brief must not
 make a reader's browser or WeasyPrint fetch anything) and links limited to http, https, mailto and
 in-page anchors. Headings written inside a field are pushed below the brief's own outline so they
-cannot pose as sections or PDF bookmarks. For the Markdown output the same field text is passed on
-with the constructs a wiki renderer would act on (raw HTML, unsafe links) neutralised.
+cannot pose as sections or PDF bookmarks. For the Markdown output the same tokens are written back
+as Markdown, so a wiki shows what our HTML shows.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
+import mdformat.plugins
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
+from mdformat.renderer import MDRenderer
 from mdit_py_plugins.footnote import footnote_plugin
 
 ALLOWED_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
@@ -27,6 +30,7 @@ def _shift_headings(state: StateCore) -> None:
         if token.type in ("heading_open", "heading_close"):
             level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
             token.tag = f"h{level}"
+            token.markup = "#" * level  # what the Markdown writer emits; setext becomes ATX
 
 
 @cache
@@ -58,43 +62,29 @@ def to_inline_html(text: str | None) -> Markup:
 
 # ---- Markdown output ------------------------------------------------------------------------
 
-_CODE = re.compile(r"(^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[ \t]*$|\Z)|`+[^`]*?`+)", re.DOTALL | re.MULTILINE)
-_HTML_START = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)(?![^\s@<>]+@[^\s@<>]+>)")
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
-_INLINE_LINK = re.compile(r"\]\(\s*+<?+(?!https?:|mailto:|#)([^)\s>]*)", re.IGNORECASE)
-_REF_DEF = re.compile(
-    r"^( {0,3})\[(?!\^)([^\]\n]+)\]:(?=[ \t]*+<?+(?!https?:|mailto:|#))", re.MULTILINE | re.IGNORECASE
-)
-_ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)", re.MULTILINE)
-_TEXT_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
+_TEXT_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!&])")
 
 
-def _neutralise(prose: str) -> str:
-    prose = prose.replace("![", "!\\[")  # images are off in our HTML; a wiki must not load them either
-    prose = _HTML_START.sub(r"\\<", prose)
-    prose = _AUTOLINK.sub(lambda m: m[0] if ALLOWED_LINK.match(m[1]) else "\\" + m[0], prose)
-    prose = _INLINE_LINK.sub(lambda m: "]\\(" + m[0][2:] if m[1] else m[0], prose)
-    prose = _REF_DEF.sub(r"\1\\[\2]:", prose)
-    return _ATX.sub(lambda m: m[1] + "#" * min(len(m[2]) + HEADING_SHIFT, 6), prose)
+@cache
+def _markdown_renderer() -> tuple[MDRenderer, dict[str, Any]]:
+    extensions = [mdformat.plugins.PARSER_EXTENSIONS[name] for name in ("gfm", "tables", "footnote")]
+    return MDRenderer(), {"parser_extension": extensions, "mdformat": {"number": False, "wrap": "keep"}}
 
 
 def to_safe_markdown(text: str | None) -> str:
-    """A Markdown field for the Markdown output: the same meaning our HTML gives it, nothing active.
+    """A Markdown field for the Markdown output, meaning exactly what our HTML shows.
 
-    Raw HTML is escaped so a wiki shows it as text (as our HTML does), links with other schemes
-    become literal text, and field headings are shifted like in HTML. Code spans and fences are
-    left alone, where all of this is already literal.
+    The field is parsed by the same markdown-it configuration as for HTML (raw HTML off, images
+    off, safe links only, headings shifted) and mdformat writes those tokens back as Markdown. So a
+    wiki renderer, even one with raw HTML on, gets `<script>` or a `javascript:` link as escaped
+    text, exactly as our HTML shows it, and everything safe keeps its Markdown form.
     """
     if not text:
         return ""
-    parts = _CODE.split(text)
-    out: list[str] = []
-    # re.split with 2 groups yields: prose, code, fence-marker, prose, code, fence-marker, ...
-    for index in range(0, len(parts), 3):
-        out.append(_neutralise(parts[index]))
-        if index + 1 < len(parts):
-            out.append(parts[index + 1])
-    return "".join(out)
+    renderer, options = _markdown_renderer()
+    env: dict[str, Any] = {}
+    tokens = markdown().parse(text, env)
+    return renderer.render(tokens, options, env).rstrip("\n")
 
 
 def escape_text(text: str | None) -> str:
@@ -103,4 +93,4 @@ def escape_text(text: str | None) -> str:
         return ""
     escaped = _TEXT_SPECIAL.sub(r"\\\1", " ".join(text.split()))
     escaped = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", escaped)
-    return re.sub(r"^([-+=])(?=\s|$)", r"\\\1", escaped)
+    return re.sub(r"^([-+=])(?=[-+=\s]|$)", r"\\\1", escaped)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 _SLUG_INVALID = re.compile(r"[^a-z0-9]+")
@@ -61,14 +61,7 @@ class Handling(StrEnum):
 
 def slugify(text: str) -> str:
     """A safe id from a file name: lowercase ASCII letters, digits and single hyphens."""
-    return _SLUG_INVALID.sub("-", text.lower()).strip("-")[:100] or "brief"
-
-
-def _scalar_to_str(value: object) -> object:
-    """YAML reads `version: 1.2` as a float; a version is a label, so take its text."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return value
+    return _SLUG_INVALID.sub("-", text.lower())[:100].strip("-") or "brief"
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -77,7 +70,6 @@ Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 """Markdown text: CommonMark with tables, strikethrough and footnotes; raw HTML is shown as text."""
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\s#,]+$", max_length=64)]
-Label = Annotated[str, BeforeValidator(_scalar_to_str), StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class Strict(BaseModel):
@@ -149,7 +141,7 @@ class Brief(Strict):
     date: dt.date = Field(description="Date of the brief (YYYY-MM-DD).")
     authors: list[Text] = Field(default_factory=list)
     status: Status = Status.DRAFT
-    version: Label | None = None
+    version: Text | None = None
     supersedes: Slug | None = Field(None, description="Id of the brief this one replaces.")
     handling: Handling | None = Field(None, description="TLP marking; the workspace default applies when absent.")
     lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(

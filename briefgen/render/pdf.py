@@ -25,8 +25,15 @@ class _Collect(logging.Handler):
 
 
 def render_pdf(templates: Templates, view: dict[str, Any], root: Path) -> tuple[bytes, list[str]]:
-    """The PDF and every warning WeasyPrint logged while making it (surfaced, never swallowed)."""
-    html = templates.render("brief.pdf.j2", **view)
+    """One brief's PDF and every warning WeasyPrint logged while making it."""
+    return html_to_pdf(templates.render("brief.pdf.j2", **view), root)
+
+
+def html_to_pdf(html: str, root: Path) -> tuple[bytes, list[str]]:
+    """Any HTML of ours → PDF, loading resources only through the workspace fetcher.
+
+    Returns the bytes and every warning WeasyPrint logged (to be surfaced, never swallowed).
+    """
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)

@@ -1,0 +1,115 @@
+"""What the last build made from what: the state that lets a rebuild skip unchanged briefs.
+
+Kept as one small JSON file in the output folder. It records, per brief file, the stat and hash of
+the brief and of every workspace file it references, the key its outputs were built with, and the
+outputs briefgen wrote (so that only those are ever deleted). A missing, corrupt or foreign manifest
+simply means "nothing is known": a full rebuild, never a crash and never a stale file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefgen.writing import write_atomic
+
+MANIFEST_NAME = ".briefgen-manifest.json"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class FileState:
+    """Enough to tell cheaply whether a file changed: stat first, content hash when stat differs."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path, data: bytes | None = None) -> FileState:
+        stat = path.stat()
+        if data is None:
+            data = path.read_bytes()
+        return cls(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest())
+
+    def still_matches(self, path: Path) -> FileState | None:
+        """The file's current state when its content is unchanged (stat refreshed), else None."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        if (stat.st_mtime_ns, stat.st_size) == (self.mtime_ns, self.size):
+            return self
+        if stat.st_size != self.size:
+            return None
+        try:
+            current = FileState.of(path)
+        except OSError:
+            return None
+        return current if current.sha256 == self.sha256 else None
+
+
+@dataclass
+class Entry:
+    """One brief file: its id, what it was built from, and what was written for it."""
+
+    id: str
+    brief: FileState
+    deps: dict[str, FileState] = field(default_factory=dict)
+    outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """format → (output path relative to the output folder, key it was built with)."""
+
+    def key(self, fingerprint: str) -> str:
+        """Everything an output depends on, in one hash: brief, referenced files, templates, config, versions."""
+        digest = hashlib.sha256(fingerprint.encode())
+        digest.update(self.brief.sha256.encode())
+        for name in sorted(self.deps):
+            digest.update(f"\0{name}\0{self.deps[name].sha256}".encode())
+        return digest.hexdigest()
+
+
+@dataclass
+class Manifest:
+    out: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.out / MANIFEST_NAME
+
+    @classmethod
+    def load(cls, out: Path) -> tuple[Manifest, str | None]:
+        """The manifest, and a warning when one existed but could not be used."""
+        path = out / MANIFEST_NAME
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(out), None
+        except (OSError, ValueError) as error:
+            return cls(out), f"{path}: unreadable build manifest ({error}); rebuilding everything"
+        try:
+            if raw.get("version") != FORMAT_VERSION:
+                raise ValueError(f"version {raw.get('version')!r}")
+            entries = {name: _entry(value) for name, value in raw["briefs"].items()}
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            return cls(out), f"{path}: invalid build manifest ({error}); rebuilding everything"
+        return cls(out, entries), None
+
+    def save(self) -> None:
+        data: dict[str, Any] = {
+            "version": FORMAT_VERSION,
+            "briefs": {name: asdict(entry) for name, entry in sorted(self.entries.items())},
+        }
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
+def _entry(value: dict[str, Any]) -> Entry:
+    return Entry(
+        id=str(value["id"]),
+        brief=FileState(**value["brief"]),
+        deps={str(name): FileState(**state) for name, state in value["deps"].items()},
+        outputs={str(fmt): (str(pair[0]), str(pair[1])) for fmt, pair in value["outputs"].items()},
+    )
