@@ -1,28 +1,37 @@
-"""The build, as a plain sequence: find briefs → load → render each format → write atomically.
+"""The build, as a plain sequence: find briefs → plan what is stale → render in a pool → record.
+
+- *Plan* (main process): a brief is rebuilt only when its file, a workspace file it references,
+  the templates and CSS, the config or the versions of briefgen and WeasyPrint changed since the
+  manifest was written. Unchanged briefs are recognised from `stat` alone, without reading YAML.
+- *Render*: PDFs are made in a process pool (WeasyPrint is neither thread-safe nor fast under
+  threads) whose workers set up WeasyPrint once; each brief runs under a time limit, and a worker
+  that hangs or dies costs that brief only. Builds without PDF run in-process and never import
+  WeasyPrint.
+- *Record*: every output is written atomically by the worker; the manifest is saved at the end, and
+  also when the build is interrupted, so the next build finishes the job.
 
 A bad brief never stops the others: its problems are collected in its result and the build goes on.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from briefgen.config import Format, Workspace
-from briefgen.loading import load_brief
+from briefgen import __version__, worker
+from briefgen.config import FORMATS, Format, Workspace
+from briefgen.loading import LoadedBrief, load_brief
+from briefgen.manifest import Entry, FileState, Manifest
 from briefgen.problems import BriefError, Problem, display_path
-from briefgen.render.html import render_html
-from briefgen.render.markdown import render_markdown
 from briefgen.templates import Templates
-from briefgen.view import prepare
-from briefgen.writing import write_atomic
 
-EXTENSIONS: dict[Format, str] = {"html": "html", "pdf": "pdf", "md": "md"}
 BRIEF_SUFFIXES = (".yaml", ".yml")
 
 
@@ -43,6 +52,8 @@ class BriefResult:
 class BuildReport:
     results: list[BriefResult]
     seconds: float
+    skipped: int = 0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def built(self) -> int:
@@ -55,6 +66,10 @@ class BuildReport:
     @property
     def files(self) -> int:
         return sum(len(r.written) for r in self.results)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def discover(workspace: Workspace, paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
@@ -74,44 +89,166 @@ def discover(workspace: Workspace, paths: Sequence[Path]) -> tuple[list[Path], l
     return unique, problems
 
 
-def load_all(workspace: Workspace, files: Iterable[Path]) -> list[tuple[BriefResult, Any]]:
+class _Ids:
+    """Output names are ids, so two briefs may not share one; the first in path order keeps it."""
+
+    def __init__(self) -> None:
+        self.owners: dict[str, str] = {}
+
+    def claim(self, brief_id: str, source: str, position: tuple[int, int] = (1, 1)) -> Problem | None:
+        owner = self.owners.setdefault(brief_id, source)
+        if owner == source:
+            return None
+        hint = "give each brief its own id (or file name)"
+        return Problem(source, *position, f"id '{brief_id}' is already used by {owner}", "id", hint)
+
+
+def load_all(workspace: Workspace, files: Iterable[Path]) -> list[tuple[BriefResult, LoadedBrief | None]]:
     """Load every brief; refuse a second brief that claims an id already taken."""
-    loaded: list[tuple[BriefResult, Any]] = []
-    owners: dict[str, str] = {}
+    loaded: list[tuple[BriefResult, LoadedBrief | None]] = []
+    ids = _Ids()
     for path in files:
-        result = BriefResult(display_path(path, workspace.root))
-        try:
-            item = load_brief(path, result.source)
-        except BriefError as error:
-            result.problems.extend(error.problems)
-            loaded.append((result, None))
-            continue
-        brief_id = item.brief.id
-        assert brief_id is not None
-        result.id = brief_id
-        if brief_id in owners:
-            line, column = item.positions.of(("id",))
-            hint = "give each brief its own id (or file name)"
-            result.problems.append(
-                Problem(
-                    result.source, line, column, f"id '{brief_id}' is already used by {owners[brief_id]}", "id", hint
-                )
-            )
-            loaded.append((result, None))
-            continue
-        owners[brief_id] = result.source
+        result, item = _load(workspace, path, ids)
         loaded.append((result, item))
     return loaded
 
 
-def _template_problem(source: str, error: Exception) -> Problem:
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        return Problem(
-            error.filename or error.name or "template", error.lineno or 1, 1, f"template syntax: {error.message}"
-        )
-    if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(source, 1, 1, f"template not found: {error.name}")
-    return Problem(source, 1, 1, f"template error: {error}", hint="check the workspace's templates/")
+def _load(workspace: Workspace, path: Path, ids: _Ids) -> tuple[BriefResult, LoadedBrief | None]:
+    result = BriefResult(display_path(path, workspace.root))
+    try:
+        item = load_brief(path, result.source)
+    except BriefError as error:
+        result.problems.extend(error.problems)
+        return result, None
+    assert item.brief.id is not None
+    result.id = item.brief.id
+    conflict = ids.claim(item.brief.id, result.source, item.positions.of(("id",)))
+    if conflict:
+        result.problems.append(conflict)
+        return result, None
+    return result, item
+
+
+def fingerprint(workspace: Workspace, templates: Templates) -> str:
+    """What every output shares: templates and CSS in use, the settings that shape output, versions."""
+    settings = workspace.config.model_dump_json(exclude={"briefs", "out", "formats", "pdf_timeout"})
+    try:
+        weasyprint = metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        weasyprint = "absent"
+    parts = [templates.fingerprint(), settings, __version__, weasyprint]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _references(workspace: Workspace, item: LoadedBrief) -> dict[str, FileState]:
+    """Workspace files the brief points at; only those inside the workspace count (or are ever read)."""
+    root = workspace.root.resolve()
+    deps: dict[str, FileState] = {}
+    for source in item.brief.sources:
+        if not source.file:
+            continue
+        path = (root / source.file).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            deps[path.relative_to(root).as_posix()] = FileState.of(path)
+    return deps
+
+
+def _unchanged(entry: Entry, path: Path, root: Path) -> Entry | None:
+    """The entry with refreshed stats when neither the brief nor its references changed, else None."""
+    brief = entry.brief.still_matches(path)
+    if brief is None:
+        return None
+    deps: dict[str, FileState] = {}
+    for name, state in entry.deps.items():
+        current = state.still_matches(root / name)
+        if current is None:
+            return None
+        deps[name] = current
+    return Entry(entry.id, brief, deps, dict(entry.outputs))
+
+
+@dataclass
+class _Plan:
+    tasks: list[tuple[worker.Task, Entry, str]] = field(default_factory=list)
+    failed: list[BriefResult] = field(default_factory=list)
+    skipped: int = 0
+    seen: set[str] = field(default_factory=set)
+
+
+def _stale(entry: Entry, formats: list[Format], out: Path, key: str) -> list[Format]:
+    stale: list[Format] = []
+    for fmt in formats:
+        target = worker.output_path(out, fmt, entry.id)
+        if entry.outputs.get(fmt) != (target.relative_to(out).as_posix(), key) or not target.is_file():
+            stale.append(fmt)
+    return stale
+
+
+def _plan(
+    workspace: Workspace, files: list[Path], manifest: Manifest, formats: list[Format], out: Path, print_: str, force: bool
+) -> _Plan:
+    plan = _Plan()
+    ids = _Ids()
+    root = workspace.root
+    for path in files:
+        source = display_path(path, root)
+        plan.seen.add(source)
+        known = None if force else manifest.entries.get(source)
+        fresh = _unchanged(known, path, root) if known else None
+        up_to_date = fresh is not None and not _stale(fresh, formats, out, fresh.key(print_))
+        if fresh is not None and up_to_date and ids.claim(fresh.id, source) is None:
+            manifest.entries[source] = fresh
+            plan.skipped += 1
+            continue
+        result, item = _load(workspace, path, ids)
+        if item is None:
+            plan.failed.append(result)
+            continue
+        assert item.brief.id is not None
+        try:
+            state = FileState.of(path)
+        except OSError as error:
+            result.problems.append(Problem(source, 1, 1, f"cannot read file: {error}"))
+            plan.failed.append(result)
+            continue
+        old_outputs = dict(known.outputs) if known else {}
+        entry = Entry(item.brief.id, state, _references(workspace, item), old_outputs)
+        stale = formats if force else _stale(entry, formats, out, entry.key(print_))
+        if not stale:
+            manifest.entries[source] = entry
+            plan.skipped += 1
+            continue
+        plan.tasks.append((worker.Task(source, item.brief, stale, out), entry, entry.key(print_)))
+    return plan
+
+
+def _prune(manifest: Manifest, seen: set[str], out: Path) -> list[str]:
+    """Outputs of briefs that no longer exist: delete them (only files the manifest says we wrote)."""
+    removed: list[str] = []
+    for source in sorted(set(manifest.entries) - seen):
+        for relative, _ in manifest.entries.pop(source).outputs.values():
+            target = out / relative
+            if target.is_file():
+                target.unlink()
+                removed.append(relative)
+    return removed
+
+
+def _clean_temporaries(out: Path) -> None:
+    """Temporary files left by a build that was killed mid-write (`.name.random.tmp`)."""
+    for fmt in FORMATS:
+        for leftover in (out / fmt).glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
+def _record(manifest: Manifest, entry: Entry, key: str, outcome: worker.Outcome, out: Path) -> None:
+    for fmt, path in outcome.written.items():
+        relative = path.relative_to(out).as_posix()
+        previous = entry.outputs.get(fmt)
+        if previous and previous[0] != relative:  # the brief's id changed: its old page goes
+            (out / previous[0]).unlink(missing_ok=True)
+        entry.outputs[fmt] = (relative, key)
+    manifest.entries[outcome.source] = entry
 
 
 def build(
@@ -119,74 +256,93 @@ def build(
     paths: Sequence[Path] = (),
     formats: Sequence[Format] | None = None,
     out: Path | None = None,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    on_start: Callable[[int, int], None] | None = None,
     on_result: Callable[[BriefResult], None] | None = None,
 ) -> BuildReport:
+    """Build the workspace (or PATHS); `on_start(to_build, up_to_date)` and `on_result` report progress."""
     started = time.perf_counter()
     config = workspace.config
-    formats = list(formats or config.formats)
-    out = out or workspace.root / config.out
+    chosen: list[Format] = list(formats or config.formats)
+    out = (out or workspace.root / config.out).absolute()
     files, missing = discover(workspace, paths)
-    loaded = [(BriefResult(p.file, problems=[p]), None) for p in missing] + load_all(workspace, files)
+    manifest, note = Manifest.load(out)
+    report = BuildReport([], 0.0, notes=[note] if note else [])
+    _clean_temporaries(out)
     templates = Templates(workspace.root)
-    render_pdf = _pdf_renderer() if "pdf" in formats else None
-    results = []
-    for result, item in loaded:
-        if item is not None:
-            _render_one(result, item.brief, workspace, templates, formats, out, render_pdf)
-        results.append(result)
+    plan = _plan(workspace, files, manifest, chosen, out, fingerprint(workspace, templates), force)
+    if not paths:
+        report.notes.extend(f"removed {name} (its brief is gone)" for name in _prune(manifest, plan.seen, out))
+    report.skipped = plan.skipped
+    if on_start:
+        on_start(len(plan.tasks), plan.skipped)
+
+    def finish(result: BriefResult) -> None:
+        report.results.append(result)
         if on_result:
             on_result(result)
-    return BuildReport(results, time.perf_counter() - started)
 
-
-def _pdf_renderer() -> Callable[..., tuple[bytes, list[str]]] | Exception:
-    """WeasyPrint is imported only now, and a broken install is reported per brief, not as a crash."""
+    for problem in missing:
+        finish(BriefResult(problem.file, problems=[problem]))
+    for result in plan.failed:
+        finish(result)
     try:
-        from briefgen.render.pdf import render_pdf
-    except (ImportError, OSError) as error:
-        return error
-    return render_pdf
+        for (_, entry, key), outcome in _execute(workspace, plan.tasks, jobs):
+            _record(manifest, entry, key, outcome, out)
+            finish(BriefResult(outcome.source, entry.id, list(outcome.written.values()), outcome.problems, outcome.warnings))
+    finally:
+        if manifest.entries or manifest.path.exists():
+            try:
+                manifest.save()
+            except OSError as error:
+                report.notes.append(
+                    f"cannot save the build manifest ({error.strerror or error}); the next build redoes everything"
+                )
+    report.seconds = time.perf_counter() - started
+    return report
 
 
-def _render_one(
-    result: BriefResult,
-    brief: Any,
-    workspace: Workspace,
-    templates: Templates,
-    formats: list[Format],
-    out: Path,
-    render_pdf: Callable[..., tuple[bytes, list[str]]] | Exception | None,
-) -> None:
-    view = prepare(brief, workspace.config)
-    for fmt in formats:
-        try:
-            if fmt == "html":
-                data = render_html(templates, view)
-            elif fmt == "md":
-                data = render_markdown(templates, view)
-            elif isinstance(render_pdf, Exception):
-                hint = "run `briefgen doctor`; WeasyPrint needs Pango"
-                result.problems.append(Problem(result.source, 1, 1, f"cannot make PDFs: {render_pdf}", hint=hint))
-                continue
-            else:
-                assert render_pdf is not None
-                data, warnings = render_pdf(templates, view, workspace.root)
-                result.warnings.extend(f"{result.source}: pdf: {message}" for message in warnings)
-        except jinja2.TemplateError as error:
-            result.problems.append(_template_problem(result.source, error))
-            return
-        except Exception as error:
-            result.problems.append(
-                Problem(result.source, 1, 1, f"{fmt} rendering failed: {type(error).__name__}: {error}")
-            )
-            continue
-        target = out / fmt / f"{brief.id}.{EXTENSIONS[fmt]}"
-        try:
-            write_atomic(target, data)
-        except OSError as error:
-            hint = "check that the output folder is writable and the disk not full"
-            result.problems.append(
-                Problem(result.source, 1, 1, f"cannot write {target}: {error.strerror or error}", hint=hint)
-            )
-            continue
-        result.written.append(target)
+def _execute(
+    workspace: Workspace, tasks: list[tuple[worker.Task, Entry, str]], jobs: int | None
+) -> Iterator[tuple[tuple[worker.Task, Entry, str], worker.Outcome]]:
+    """Outcomes in completion order: in-process without PDFs, in a process pool with them."""
+    if not tasks:
+        return
+    with_pdf = any("pdf" in task.formats for task, _, _ in tasks)
+    if not with_pdf:
+        worker.init(workspace.root, workspace.config, with_pdf=False)
+        for item in tasks:
+            yield item, worker.render(item[0])
+        return
+    from pebble import ProcessExpired, ProcessPool
+
+    timeout = workspace.config.pdf_timeout
+    workers = max(1, min(jobs or default_jobs(), len(tasks)))
+    pool = ProcessPool(max_workers=workers, initializer=worker.init, initargs=(workspace.root, workspace.config, True))
+    try:
+        futures: dict[Future[Any], tuple[worker.Task, Entry, str]] = {
+            pool.schedule(worker.render, (item[0],), timeout=timeout): item for item in tasks
+        }
+        for future in as_completed(futures):
+            item = futures[future]
+            try:
+                outcome = future.result()
+            except TimeoutError:
+                message = f"rendering took longer than {timeout:g} s and was stopped"
+                hint = "raise pdf_timeout in briefgen.toml, or look for what makes this brief so slow"
+                outcome = worker.Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message, hint=hint)])
+            except ProcessExpired as error:
+                message = f"the rendering process died (exit code {error.exitcode})"
+                outcome = worker.Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
+            except Exception as error:  # one brief's failure must not end the build
+                message = f"rendering failed: {type(error).__name__}: {error}"
+                outcome = worker.Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
+            yield item, outcome
+    except BaseException:
+        pool.stop()
+        raise
+    finally:
+        pool.close()
+        pool.join()

@@ -15,7 +15,7 @@ import click
 from briefgen import __version__
 
 COMMANDS: dict[str, str] = {
-    "build": "briefgen.commands.build:build",
+    "build": "briefgen.commands.build:build_command",
     "check": "briefgen.commands.check:check",
 }
 """Command name → "module:function". Add a line here to add a command."""

@@ -86,7 +86,7 @@ class Manifest:
         path = out / MANIFEST_NAME
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return cls(out), None
         except (OSError, ValueError) as error:
             return cls(out), f"{path}: unreadable build manifest ({error}); rebuilding everything"

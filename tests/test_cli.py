@@ -29,7 +29,7 @@ def test_build_makes_every_format(workspace: Path) -> None:
     assert result.exit_code == 0, result.output
     for fmt in ("html", "pdf", "md"):
         assert (workspace / "build" / fmt / f"{EXAMPLE_ID}.{fmt}").stat().st_size > 1000
-    assert "1 brief built, 0 failed, 3 files written" in result.stdout
+    assert "1 brief built, 0 up to date, 0 failed, 3 files written" in result.stdout
 
 
 def test_a_bad_brief_is_reported_and_the_good_one_still_built(workspace: Path) -> None:
@@ -42,7 +42,7 @@ def test_a_bad_brief_is_reported_and_the_good_one_still_built(workspace: Path) -
     )
     assert (workspace / "build" / "html" / f"{EXAMPLE_ID}.html").exists()
     assert not (workspace / "build" / "html" / "bad.html").exists()
-    assert "1 brief built, 1 failed" in result.stdout
+    assert "1 brief built, 0 up to date, 1 failed" in result.stdout
 
 
 def test_format_option_limits_outputs(workspace: Path) -> None:
@@ -70,9 +70,7 @@ def test_duplicate_ids_are_refused(workspace: Path) -> None:
     (workspace / "briefs" / "zz-copy.yaml").write_text(example, encoding="utf-8")
     result = run("check")
     assert result.exit_code == 1
-    assert (
-        f"briefs/zz-copy.yaml:2:5: id: id '{EXAMPLE_ID}' is already used by briefs/{EXAMPLE_ID}.yaml" in result.stderr
-    )
+    assert f"briefs/zz-copy.yaml:2:5: id: id '{EXAMPLE_ID}' is already used by briefs/{EXAMPLE_ID}.yaml" in result.stderr
 
 
 def test_check_passes_on_the_example_and_fails_on_bad_input(workspace: Path) -> None:
@@ -141,7 +139,7 @@ def test_outputs_are_replaced_atomically_and_leave_no_temporary_files(workspace:
     first = (workspace / "build" / "md" / f"{EXAMPLE_ID}.md").read_bytes()
     assert run("build", "-f", "html,md").exit_code == 0
     assert (workspace / "build" / "md" / f"{EXAMPLE_ID}.md").read_bytes() == first
-    leftovers = [p.name for p in (workspace / "build").rglob("*") if p.name.startswith(".")]
+    leftovers = [p.name for p in (workspace / "build").rglob("*.tmp")]
     assert leftovers == []
 
 

@@ -1,16 +1,21 @@
-"""`briefgen build`: render briefs into HTML, PDF and Markdown."""
+"""`briefgen build`: render briefs into HTML, PDF and Markdown, once or on every save."""
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import click
 
-from briefgen.building import BriefResult
-from briefgen.building import build as run_build
+from briefgen.building import BriefResult, BuildReport, build, default_jobs
 from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, print_problems, warn, workspace_or_exit
-from briefgen.config import FORMATS, Format
+from briefgen.config import FORMATS, Format, Workspace
+
+EXIT_INTERRUPTED = 130
 
 
 def parse_formats(value: str | None) -> list[Format] | None:
@@ -25,35 +30,131 @@ def parse_formats(value: str | None) -> list[Format] | None:
     return list(dict.fromkeys(chosen))  # type: ignore[arg-type]
 
 
+class Progress:
+    """A bar on a terminal, one line per brief otherwise, nothing but errors with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: object | None = None
+        self._bar_cm: object | None = None
+
+    def start(self, to_build: int, up_to_date: int) -> None:
+        if self.quiet:
+            return
+        if up_to_date:
+            click.echo(f"{up_to_date} up to date", err=True)
+        if to_build > 1 and sys.stderr.isatty():
+            self._bar_cm = click.progressbar(length=to_build, label="building", file=sys.stderr, show_pos=True)
+            self.bar = self._bar_cm.__enter__()  # type: ignore[attr-defined]
+
+    def result(self, result: BriefResult) -> None:
+        print_problems(result.problems)
+        for message in result.warnings:
+            warn(message)
+        if self.bar is not None:
+            self.bar.update(1)  # type: ignore[attr-defined]
+        elif not self.quiet and result.ok:
+            click.echo(f"built {result.source} → {', '.join(p.suffix[1:] for p in result.written)}", err=True)
+
+    def close(self) -> None:
+        if self._bar_cm is not None:
+            self._bar_cm.__exit__(None, None, None)  # type: ignore[attr-defined]
+            self._bar_cm = self.bar = None
+
+
+def summary(report: BuildReport) -> str:
+    briefs = "brief" if report.built == 1 else "briefs"
+    files = "file" if report.files == 1 else "files"
+    return (
+        f"{report.built} {briefs} built, {report.skipped} up to date, {report.failed} failed, "
+        f"{report.files} {files} written in {report.seconds:.2f}s"
+    )
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """A `kill` (SIGTERM) stops the build the way Ctrl-C does: workers stopped, manifest saved."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_once(
+    workspace: Workspace,
+    paths: tuple[Path, ...],
+    formats: list[Format] | None,
+    out: Path | None,
+    force: bool,
+    jobs: int | None,
+    quiet: bool,
+) -> BuildReport:
+    progress = Progress(quiet)
+    try:
+        report = build(workspace, paths, formats, out, force=force, jobs=jobs, on_start=progress.start, on_result=progress.result)
+    finally:
+        progress.close()
+    for note in report.notes:
+        if "manifest" in note:
+            warn(note)
+        elif not quiet:
+            click.echo(note, err=True)
+    if not quiet or report.failed:
+        click.echo(summary(report))
+    return report
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "formats", metavar="LIST", help="Formats to make, comma-separated: html,pdf,md (default: all).")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/).")
 @click.option("--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default: A4, or the config's).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help=f"Parallel PDF workers (default: CPU count, here {default_jobs()})."
+)
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+@click.option("-w", "--watch", is_flag=True, help="Keep running and rebuild what changed on every save (Ctrl-C to stop).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(paths: tuple[Path, ...], formats: str | None, out: Path | None, paper: str | None, quiet: bool) -> None:
+def build_command(
+    paths: tuple[Path, ...],
+    formats: str | None,
+    out: Path | None,
+    paper: str | None,
+    jobs: int | None,
+    force: bool,
+    watch: bool,
+    quiet: bool,
+) -> None:
     """Build briefs into build/html, build/pdf and build/md.
 
-    PATHS are brief files or folders; by default every *.yaml under briefs/. A brief with errors is
-    reported (file:line:column) and skipped; the others are still built, and the exit code is 1.
+    PATHS are brief files or folders; by default every *.yaml under briefs/. Only briefs whose
+    inputs changed since the last build are rebuilt (--force rebuilds all); outputs of deleted
+    briefs are removed. A brief with errors is reported (file:line:column) and skipped; the others
+    are still built.
+
+    Exit codes: 0 all built, 1 some brief failed, 2 usage or configuration error, 130 interrupted
+    (every output is then either its old or its new complete version; run again to finish).
     """
     chosen = parse_formats(formats)
     workspace = workspace_or_exit()
     if paper:
         workspace = workspace.model_copy(update={"config": workspace.config.model_copy(update={"paper": paper})})
+    try:
+        with _terminate_as_interrupt():
+            report = run_once(workspace, paths, chosen, out, force, jobs, quiet)
+            if watch:
+                from briefgen.watching import watch_and_rebuild
 
-    def show(result: BriefResult) -> None:
-        print_problems(result.problems)
-        for message in result.warnings:
-            warn(message)
-        if not quiet and result.ok:
-            click.echo(f"built {result.source} → {', '.join(p.suffix[1:] for p in result.written)}", err=True)
-
-    report = run_build(workspace, paths, chosen, out, on_result=show)
-    if not quiet or report.failed:
-        briefs = "brief" if report.built == 1 else "briefs"
-        files = "file" if report.files == 1 else "files"
-        click.echo(
-            f"{report.built} {briefs} built, {report.failed} failed, {report.files} {files} written in {report.seconds:.2f}s"
-        )
+                watch_and_rebuild(workspace, out, lambda: run_once(workspace, paths, chosen, out, False, jobs, quiet))
+                sys.exit(EXIT_OK)
+    except KeyboardInterrupt:
+        if watch:
+            sys.exit(EXIT_OK)
+        click.echo("interrupted: outputs are complete old or new versions; run the build again to finish", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from briefgen.fetching import WorkspaceFetcher
 from briefgen.templates import Templates
@@ -22,6 +23,16 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(" ".join(record.getMessage().split()))
+
+
+_fonts: FontConfiguration | None = None
+
+
+def warm_up() -> None:
+    """Load fonts and Pango once per process, so the first real brief is not the slow one."""
+    global _fonts
+    _fonts = FontConfiguration()
+    HTML(string="<p>warm up</p>").write_pdf(font_config=_fonts)
 
 
 def render_pdf(templates: Templates, view: dict[str, Any], root: Path) -> tuple[bytes, list[str]]:
@@ -40,7 +51,7 @@ def html_to_pdf(html: str, root: Path) -> tuple[bytes, list[str]]:
     propagate, logger.propagate = logger.propagate, False
     try:
         document = HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=WorkspaceFetcher(root))
-        pdf = document.write_pdf(pdf_tags=True)
+        pdf = document.write_pdf(pdf_tags=True, font_config=_fonts)
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
