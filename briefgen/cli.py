@@ -17,6 +17,7 @@ from briefgen import __version__
 COMMANDS: dict[str, str] = {
     "build": "briefgen.commands.build:build_command",
     "check": "briefgen.commands.check:check",
+    "doctor": "briefgen.commands.doctor:doctor",
 }
 """Command name → "module:function". Add a line here to add a command."""
 

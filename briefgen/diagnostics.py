@@ -1,0 +1,84 @@
+"""What `briefgen doctor` reports: the parts a build needs, found or missing, and why it matters."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Literal
+
+from briefgen import __version__
+from briefgen.config import Workspace
+
+Status = Literal["ok", "warning", "missing"]
+FONTS_WE_USE = ("DejaVu Sans", "DejaVu Sans Mono")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+
+
+def run_checks(workspace: Workspace | None, workspace_error: str | None = None) -> list[Check]:
+    checks = [
+        Check("python", "ok" if sys.version_info >= (3, 11) else "missing", platform.python_version()),
+        Check("briefgen", "ok", __version__),
+    ]
+    checks.extend(_weasyprint())
+    checks.extend(_fonts())
+    checks.extend(_workspace(workspace, workspace_error))
+    return checks
+
+
+def _weasyprint() -> list[Check]:
+    try:
+        import weasyprint
+        from weasyprint.text import ffi
+    except (ImportError, OSError) as error:
+        detail = f"{type(error).__name__}: {' '.join(str(error).split())}"
+        hint = "install Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0) and `pip install weasyprint`"
+        return [Check("weasyprint", "missing", f"{detail}; {hint}")]
+    version = ffi.pango.pango_version()
+    pango = f"{version // 10000}.{version // 100 % 100}.{version % 100}"
+    subset = ffi.harfbuzz_subset is not None
+    return [
+        Check("weasyprint", "ok", weasyprint.__version__),
+        Check("pango", "ok" if version >= 14400 else "missing", pango + ("" if version >= 14400 else " (1.44 or newer needed)")),
+        Check(
+            "harfbuzz subsetting",
+            "ok" if subset else "warning",
+            "available"
+            if subset
+            else "absent: fonts are subset with fontTools, about twice slower (Debian: libharfbuzz-subset0)",
+        ),
+    ]
+
+
+def _fonts() -> list[Check]:
+    if shutil.which("fc-list") is None:
+        return [Check("fonts", "warning", "fc-list not found, cannot list fonts (Debian: fontconfig)")]
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",") if name.strip()}
+    if not families:
+        return [Check("fonts", "missing", "no fonts found (Debian: fonts-dejavu-core)")]
+    absent = [name for name in FONTS_WE_USE if name not in families]
+    detail = f"{len(families)} families" + (
+        f"; templates' fonts absent: {', '.join(absent)} (fonts-dejavu-core)" if absent else ""
+    )
+    return [Check("fonts", "warning" if absent else "ok", detail)]
+
+
+def _workspace(workspace: Workspace | None, error: str | None) -> list[Check]:
+    if workspace is None:
+        return [Check("workspace", "missing", error or "not found")]
+    briefs = workspace.root / workspace.config.briefs
+    count = sum(1 for p in briefs.rglob("*") if p.suffix in (".yaml", ".yml")) if briefs.is_dir() else 0
+    config = workspace.config_file.name if workspace.config_file else "no briefgen.toml (defaults)"
+    return [
+        Check("workspace", "ok", f"{workspace.root} ({config})"),
+        Check("briefs", "ok" if count else "warning", f"{count} in {workspace.config.briefs}/"),
+    ]

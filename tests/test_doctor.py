@@ -1,0 +1,27 @@
+"""`briefgen doctor` on this machine, which the setup script equips fully."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run
+
+
+def test_doctor_reports_every_part(workspace: Path) -> None:
+    result = run("doctor")
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert "ok" in lines["weasyprint"]
+    assert int(lines["weasyprint"].split()[-1].split(".")[0]) >= 70
+    assert lines["pango"].split()[-1].startswith("1.")
+    assert "available" in result.stdout, "scripts/setup installs libharfbuzz-subset0"
+    assert "families" in lines["fonts"]
+    assert str(workspace) in lines["workspace"]
+    assert "1 in briefs/" in lines["briefs"]
+
+
+def test_doctor_fails_on_a_broken_workspace(workspace: Path) -> None:
+    (workspace / "briefgen.toml").write_text("paper = \n", encoding="utf-8")
+    result = run("doctor")
+    assert result.exit_code == 1
+    assert "MISSING" in result.stdout and "briefgen.toml:1:" in result.stdout
