@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,39 @@ def test_commands_without_pdf_never_import_weasyprint(workspace: Path, args: tup
 def test_pdf_build_does_import_weasyprint(workspace: Path) -> None:
     """The counter-check: the import probe above can see WeasyPrint when it is loaded."""
     assert "weasyprint" in _imports(workspace, "build", "-f", "pdf", "--jobs", "1")
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.1)
+
+
+def test_watch_rebuilds_on_save_and_survives_a_bad_brief(workspace: Path) -> None:
+    md = workspace / "build" / "md" / f"{EXAMPLE_ID}.md"
+    brief = workspace / "briefs" / f"{EXAMPLE_ID}.yaml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", "--watch", "-f", "md"],
+        cwd=workspace,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(md.exists)
+        time.sleep(0.5)  # the watcher starts after the first build
+        brief.write_text(brief.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8")
+        _wait_for(lambda: "Draft" in md.read_text(encoding="utf-8"))
+        (workspace / "briefs" / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+        time.sleep(1.5)
+        assert process.poll() is None, "a bad brief must not end the watch"
+        brief.write_text(brief.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8")
+        _wait_for(lambda: "Draft" not in md.read_text(encoding="utf-8"))
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "briefs/broken.yaml:2:1: YAML syntax:" in stderr
+    assert "Traceback" not in stderr
