@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "build": "briefgen.commands.build:build_command",
     "check": "briefgen.commands.check:check",
     "doctor": "briefgen.commands.doctor:doctor",
+    "publish": "briefgen.commands.publish:publish",
 }
 """Command name → "module:function". Add a line here to add a command."""
 

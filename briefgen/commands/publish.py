@@ -1,0 +1,131 @@
+"""`briefgen publish`: write every brief as a wiki page, commit, and optionally push."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_problems, warn, workspace_or_exit
+from briefgen.problems import BriefError
+from briefgen.wiki import publishing
+from briefgen.wiki.config import FLAVORS, FlavorName
+from briefgen.wiki.git import GitError
+from briefgen.wiki.publishing import PublishReport, WikiUsageError
+from briefgen.wiki.sync import Change, Refused
+
+EXIT_REFUSED = 3
+EXIT_GIT = 4
+
+
+def _fail(message: str, hint: str, code: int) -> NoReturn:
+    click.secho(f"error: {message}" + (f" ({hint})" if hint else ""), fg="red", err=True)
+    sys.exit(code)
+
+
+def _line(change: Change, dry_run: bool) -> str:
+    verbs = {"added": "add", "changed": "change", "removed": "remove", "kept": "keep"}
+    verb = f"would {verbs[change.kind]}" if dry_run else change.kind
+    note = ""
+    if change.kind == "kept":
+        note = " (its brief is gone; --prune removes it)"
+    elif change.edited:
+        note = " (someone edited it since the last publish; briefgen's version replaces it)"
+    return f"{verb:<14}{change.path}{note}"
+
+
+def _show(report: PublishReport, quiet: bool) -> None:
+    plan = report.plan
+    assert plan is not None
+    if not quiet:
+        for name in plan.scaffold:
+            click.echo(f"{'would add' if report.dry_run else 'added':<14}{name} (created once; yours to edit)")
+        for change in plan.changes:
+            click.echo(_line(change, report.dry_run))
+            if report.dry_run and change.kind == "changed":
+                click.echo(change.diff(), nl=False)
+    counts = {kind: len(plan.of(kind)) for kind in ("added", "changed", "removed", "kept")}
+    where = f"{report.wiki} ({report.flavor})"
+    tally = f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed, {len(plan.unchanged)} unchanged"
+    if counts["kept"]:
+        tally += f", {counts['kept']} kept without a brief"
+    if report.dry_run:
+        click.echo(f"dry run for {where}: would be {tally}; nothing written")
+        return
+    if not quiet:
+        click.echo(f"published to {where}: {tally}")
+        if not report.repo:
+            click.echo("not a Git clone: files written, nothing committed")
+        elif report.commit:
+            click.echo(f"committed {report.commit}")
+        elif report.git_error is None:
+            click.echo("nothing changed: no commit")
+        if report.pushed:
+            target = f"{report.pushed.remote}/{report.pushed.branch}"
+            if report.pushed.up_to_date:
+                click.echo(f"{target} is already up to date")
+            elif report.pushed.rebased:
+                click.echo(f"pushed to {target} (the remote had moved on: fetched, rebased and pushed again)")
+            else:
+                click.echo(f"pushed to {target}")
+
+
+@click.command()
+@click.option(
+    "--wiki",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The wiki's Git clone (or a MkDocs folder). Default: path in the [wiki] table.",
+)
+@click.option(
+    "--flavor",
+    type=click.Choice(FLAVORS),
+    help="Which wiki (default: flavor in [wiki], or github).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be added, changed (with a diff) and removed; write nothing.")
+@click.option("--prune", is_flag=True, help="Remove pages whose brief no longer exists (they are kept otherwise).")
+@click.option("--push", is_flag=True, help="Push the commit; on a rejected push, fetch, rebase and retry once.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def publish(wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: bool, push: bool, quiet: bool) -> None:
+    """Publish every brief as a page of an internal wiki.
+
+    Pages are named from each brief's id, so retitling never moves a page; an index by week, a page
+    per tag and (GitHub) a sidebar are generated. Only changed pages are written; pages briefgen did
+    not create are never touched. In a Git clone, one commit records the changed pages.
+
+    \b
+    Exit codes:
+      0  published, or nothing to do
+      1  some brief had errors (the others were published)
+      2  usage or configuration error
+      3  refused: a page briefgen did not create is in the way (nothing written)
+      4  git failed (the pages are written; the message says what to do)
+    """
+    workspace = workspace_or_exit()
+    try:
+        config, folder = publishing.resolve(workspace, wiki, flavor)
+        report = publishing.publish(workspace, config, folder, dry_run=dry_run, prune=prune, push=push)
+    except BriefError as error:
+        print_problems(error.problems)
+        sys.exit(EXIT_USAGE)
+    except WikiUsageError as error:
+        _fail(error.message, error.hint, EXIT_USAGE)
+    except GitError as error:
+        _fail(error.message, error.hint, EXIT_GIT)
+    except Refused as refused:
+        for conflict in refused.conflicts:
+            click.secho(f"error: {conflict}", fg="red", err=True)
+        _fail(
+            "nothing was published",
+            "move or rename those files: briefgen never overwrites a page it did not create",
+            EXIT_REFUSED,
+        )
+    for result in report.results:
+        print_problems(result.problems)
+    if report.prune_skipped:
+        warn("some briefs have errors, so no page was pruned this time (their pages are kept)")
+    _show(report, quiet)
+    if report.git_error:
+        _fail(report.git_error.message, report.git_error.hint, EXIT_GIT)
+    sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)

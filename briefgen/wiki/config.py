@@ -1,0 +1,24 @@
+"""The [wiki] table of briefgen.toml: where the wiki is, which kind it is, and who commits to it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FlavorName = Literal["github", "gitlab", "wikijs", "mkdocs"]
+FLAVORS: tuple[FlavorName, ...] = ("github", "gitlab", "wikijs", "mkdocs")
+
+
+class WikiConfig(BaseModel):
+    """Defaults for `briefgen publish`; `--wiki` and `--flavor` override `path` and `flavor`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = Field(None, description="The wiki's Git clone (or MkDocs folder), relative to the workspace.")
+    flavor: FlavorName = Field("github", description="github, gitlab, wikijs or mkdocs.")
+    sidebar: bool = Field(True, description="Write _Sidebar.md (GitHub only); false leaves a team's own sidebar alone.")
+    author_name: str = Field("briefgen", min_length=1, description="Author and committer of publish commits.")
+    author_email: str = Field("briefgen@localhost", min_length=1)
+    remote: str = Field("origin", min_length=1, description="Remote that --push pushes to.")
+    branch: str | None = Field(None, min_length=1, description="Branch to push; default: the clone's current branch.")

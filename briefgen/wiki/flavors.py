@@ -1,0 +1,168 @@
+"""What differs between wikis: where pages go, what front matter they want, how they link.
+
+Page names come from brief ids only (never titles), so retitling a brief never moves its page.
+Every path here is POSIX and relative to the wiki root; links are computed from the page that holds
+them, because MkDocs resolves links relative to that page while the wikis resolve page names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from briefgen.wiki.config import FlavorName
+
+SECTION = "briefs"
+"""Folder (GitLab, Wiki.js, MkDocs) that holds every page briefgen writes, away from the team's own pages."""
+
+
+def tag_slug(tag: str) -> str:
+    """A file-safe name for a tag page: case folded, so `CIS` and `cis` share one page; no dots (Wiki.js drops them)."""
+    slug = re.sub(r"[^\w]+", "-", tag.casefold()).strip("-_")
+    return slug or "tag-" + hashlib.sha256(tag.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What front matter can say about a page, brief or generated."""
+
+    title: str
+    date: dt.date
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    standard: dict[str, Any] | None = None
+    """A brief's own front matter from `view.prepare` (id, title, date, status, handling, tags, ...)."""
+
+
+class Flavor:
+    """The folder layout shared by GitLab, Wiki.js and MkDocs; subclasses change what differs."""
+
+    name: ClassVar[FlavorName]
+    has_sidebar: ClassVar[bool] = False
+
+    def __init__(self, docs: str = "") -> None:
+        self.docs = docs.strip("/")
+        """Folder under the wiki root that the wiki reads pages from (MkDocs' docs_dir)."""
+
+    def _in_docs(self, path: str) -> str:
+        return posixpath.join(self.docs, path) if self.docs else path
+
+    def index(self) -> str:
+        return self._in_docs(f"{SECTION}.md")
+
+    def brief(self, brief_id: str) -> str:
+        return self._in_docs(f"{SECTION}/{brief_id}.md")
+
+    def tag(self, slug: str) -> str:
+        return self._in_docs(f"{SECTION}/tagged/{slug}.md")
+
+    def sidebar(self) -> str | None:
+        return None
+
+    def link(self, source: str, target: str) -> str:
+        """The link to page `target` as written on page `source`."""
+        raise NotImplementedError
+
+    def front_matter(self, page: PageInfo) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class GitHub(Flavor):
+    """GitHub wikis: a flat namespace where the file name is the page title (hyphens show as spaces).
+
+    GitHub ignores front matter (it would show as text), so pages have none and start with their
+    own `# Title`. Links are page names without `.md`, which GitHub resolves from any page.
+    """
+
+    name = "github"
+    has_sidebar = True
+
+    def index(self) -> str:
+        return "Briefs.md"
+
+    def brief(self, brief_id: str) -> str:
+        return f"Brief-{brief_id}.md"
+
+    def tag(self, slug: str) -> str:
+        return f"Briefs-tagged-{slug}.md"
+
+    def sidebar(self) -> str | None:
+        return "_Sidebar.md"
+
+    def link(self, source: str, target: str) -> str:
+        return posixpath.basename(target).removesuffix(".md")
+
+    def front_matter(self, page: PageInfo) -> dict[str, Any]:
+        return {}
+
+
+class GitLab(Flavor):
+    """GitLab wikis: folders are page hierarchies; `title` in front matter is the displayed title.
+
+    A link that is neither `./`- nor `../`-relative is a "direct page link" that GitLab resolves from
+    the wiki root, so a page slug without `.md` works from every page. GitLab hides front matter.
+    """
+
+    name = "gitlab"
+
+    def link(self, source: str, target: str) -> str:
+        return target.removesuffix(".md")
+
+    def front_matter(self, page: PageInfo) -> dict[str, Any]:
+        rest = {key: value for key, value in (page.standard or {}).items() if key != "title"}
+        return {"title": page.title, **rest}
+
+
+class WikiJs(Flavor):
+    """Wiki.js 2 Git storage: a file's path is the page path; front matter as Wiki.js itself writes it.
+
+    Wiki.js reads `title`, `description`, `published`, `tags` (one comma-separated string) and
+    `editor`, and writes `date` and `dateCreated` as ISO timestamps. Links are absolute page paths.
+    """
+
+    name = "wikijs"
+
+    def link(self, source: str, target: str) -> str:
+        return "/" + target.removesuffix(".md")
+
+    def front_matter(self, page: PageInfo) -> dict[str, Any]:
+        # The brief's own date, never "now": an unchanged brief must give unchanged bytes.
+        stamp = f"{page.date.isoformat()}T00:00:00.000Z"
+        return {
+            "title": page.title,
+            "description": page.description,
+            "published": True,
+            "date": stamp,
+            "tags": ", ".join(page.tags),
+            "editor": "markdown",
+            "dateCreated": stamp,
+        }
+
+
+class MkDocs(Flavor):
+    """MkDocs: pages under docs_dir, links relative to the linking page with `.md`, which MkDocs
+    checks and rewrites (`mkdocs build --strict` fails on a broken one). MkDocs reads `title` from
+    front matter and ignores the other keys.
+    """
+
+    name = "mkdocs"
+
+    def index(self) -> str:
+        return self._in_docs(f"{SECTION}/index.md")
+
+    def link(self, source: str, target: str) -> str:
+        return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+    def front_matter(self, page: PageInfo) -> dict[str, Any]:
+        return dict(page.standard) if page.standard else {"title": page.title}
+
+
+FLAVOR_CLASSES: dict[FlavorName, type[Flavor]] = {cls.name: cls for cls in (GitHub, GitLab, WikiJs, MkDocs)}
+
+
+def flavor_for(name: FlavorName, docs: str = "") -> Flavor:
+    return FLAVOR_CLASSES[name](docs)

@@ -1,0 +1,153 @@
+"""`briefgen publish` as a plain sequence: load briefs → pages → plan → write → commit → push.
+
+Safe to run every day from a scheduled job: the same briefs give the same pages, unchanged pages
+are never rewritten, nothing is committed when nothing changed, and a brief with errors never makes
+its page look removed (pruning is skipped for that run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from briefgen.building import BriefResult, discover, load_all
+from briefgen.config import Workspace
+from briefgen.problems import BriefError, Problem
+from briefgen.templates import Templates
+from briefgen.wiki.config import FlavorName, WikiConfig
+from briefgen.wiki.flavors import Flavor, flavor_for
+from briefgen.wiki.git import GitError, Pushed, Repo, Status
+from briefgen.wiki.manifest import MANIFEST_NAME, load_manifest
+from briefgen.wiki.pages import PageClash, build_pages
+from briefgen.wiki.sync import Plan, Refused, apply, plan
+
+MKDOCS_CONFIG = "mkdocs.yml"
+MKDOCS_SCAFFOLD = b"""\
+# Created by `briefgen publish` because the folder had no mkdocs.yml. briefgen never changes it
+# again: it is yours to edit. Build the site with `mkdocs build --strict`.
+site_name: Briefs
+docs_dir: docs
+"""
+
+
+class WikiUsageError(Exception):
+    """The wiki cannot be used as asked (no path, a missing folder, a push without Git)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass
+class PublishReport:
+    wiki: Path
+    flavor: FlavorName
+    dry_run: bool
+    results: list[BriefResult] = field(default_factory=list)
+    plan: Plan | None = None
+    repo: bool = False
+    commit: str | None = None
+    pushed: Pushed | None = None
+    git_error: GitError | None = None
+    prune_skipped: bool = False
+    """--prune was asked for but some brief failed to load, so no page was treated as removed."""
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for result in self.results if not result.ok)
+
+
+def resolve(workspace: Workspace, wiki: Path | None, flavor: FlavorName | None) -> tuple[WikiConfig, Path]:
+    """The [wiki] table with command-line overrides applied, and the wiki folder."""
+    config = workspace.section("wiki", WikiConfig)
+    if flavor:
+        config = config.model_copy(update={"flavor": flavor})
+    if wiki is None:
+        if config.path is None:
+            raise WikiUsageError("no wiki given", "pass --wiki PATH, or set path in the [wiki] table of briefgen.toml")
+        wiki = workspace.root / config.path
+    return config, wiki.resolve()
+
+
+def _mkdocs_docs(folder: Path) -> str:
+    """The docs_dir of an existing mkdocs.yml (its !ENV and !!python tags are read as nothing)."""
+    path = folder / MKDOCS_CONFIG
+    if not path.is_file():
+        return "docs"
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise BriefError([Problem(str(path), line, column, f"cannot read the MkDocs config: {error}")]) from None
+    docs = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
+    if not isinstance(docs, str) or Path(docs).is_absolute() or ".." in Path(docs).parts:
+        raise BriefError(
+            [Problem(str(path), 1, 1, "docs_dir must be a folder inside the MkDocs project for briefgen to publish into it")]
+        )
+    return Path(docs).as_posix()
+
+
+def publish(
+    workspace: Workspace, config: WikiConfig, wiki: Path, *, dry_run: bool = False, prune: bool = False, push: bool = False
+) -> PublishReport:
+    """Publish every brief of the workspace into `wiki`. Raises WikiUsageError, BriefError (bad config,
+    manifest or id clash) or Refused (a page that is not briefgen's is in the way) before writing anything."""
+    report = PublishReport(wiki, config.flavor, dry_run)
+    creating = config.flavor == "mkdocs" and not wiki.exists()  # a MkDocs folder may be new (made on write)
+    if not wiki.is_dir() and not creating:
+        hint = "clone the wiki's Git repository first" if config.flavor != "mkdocs" else "create the folder or fix the path"
+        raise WikiUsageError(f"{wiki} is not a folder", hint)
+    repo = Repo.at(wiki) if wiki.exists() else None
+    report.repo = repo is not None
+    if push and repo is None:
+        raise WikiUsageError(f"--push needs a Git clone, and {wiki} is not the top of one", "clone the wiki, or drop --push")
+
+    flavor: Flavor = flavor_for(config.flavor, _mkdocs_docs(wiki) if config.flavor == "mkdocs" else "")
+    files, missing = discover(workspace, ())
+    loaded = load_all(workspace, files)
+    report.results = [BriefResult(p.file, problems=[p]) for p in missing] + [result for result, _ in loaded]
+    briefs = [item.brief for _, item in loaded if item is not None]
+    try:
+        pages = build_pages(briefs, workspace.config, Templates(workspace.root), flavor, config.sidebar)
+    except PageClash as clash:
+        item = next(item for _, item in loaded if item is not None and item.brief.id == clash.brief)
+        line, column = item.positions.of(("id",))
+        message = f"page name clash: {clash}"
+        raise BriefError([Problem(item.display, line, column, message, "id", "give the brief another id")]) from None
+    report.prune_skipped = prune and report.failed > 0
+    scaffold = {MKDOCS_CONFIG: MKDOCS_SCAFFOLD} if config.flavor == "mkdocs" else {}
+    report.plan = plan(wiki, pages, load_manifest(wiki), config.flavor, prune and not report.prune_skipped, scaffold)
+    if report.plan.conflicts:
+        raise Refused(report.plan.conflicts)
+    if dry_run:
+        return report
+    apply(report.plan)
+    if repo is None:
+        return report
+    try:
+        status = repo.status(report.plan.paths())
+        if status.paths:
+            report.commit = repo.commit(status.paths, commit_message(status), config.author_name, config.author_email)
+        if push:
+            report.pushed = repo.push(config.remote, config.branch or repo.current_branch())
+    except GitError as error:
+        report.git_error = error
+    return report
+
+
+def commit_message(status: Status) -> str:
+    """`Publish briefs: 1 added, 2 changed`, then one line per page, so `git log` tells what moved."""
+    kinds = (("added", status.added), ("changed", status.changed), ("removed", status.removed))
+    parts = [(kind, [path for path in paths if path != MANIFEST_NAME]) for kind, paths in kinds]
+    summary = ", ".join(f"{len(paths)} {kind}" for kind, paths in parts if paths) or "manifest only"
+    lines = [f"{kind}: {path}" for kind, paths in parts for path in paths]
+    return f"Publish briefs: {summary}\n\n" + "\n".join(lines) + "\n"

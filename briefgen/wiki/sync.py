@@ -1,0 +1,168 @@
+"""Pages → the wiki folder: plan what to add, change and remove, then write only that.
+
+The plan compares each page with the file on disk and with the manifest. A file is briefgen's only
+if the manifest lists it (or it already holds exactly the bytes briefgen would write). Any other
+file where a page must go stops the whole publish before anything is written: a team's own page is
+never overwritten. Unchanged pages are not touched at all, so their bytes and timestamps stay and
+the wiki shows no new revision. A page whose brief is gone is kept unless pruning was asked for.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from briefgen.wiki.manifest import MANIFEST_NAME, Owned, WikiManifest, digest
+from briefgen.wiki.pages import Page
+from briefgen.writing import write_atomic
+
+Kind = Literal["added", "changed", "removed", "kept"]
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    kind: Kind
+    old: bytes | None = None
+    new: bytes | None = None
+    edited: bool = False
+    """briefgen's page, but someone changed the file since briefgen last wrote it."""
+
+    def diff(self) -> str:
+        """A unified diff of a changed page (empty for other kinds)."""
+        if self.kind != "changed" or self.old is None or self.new is None:
+            return ""
+        old = self.old.decode("utf-8", errors="replace").splitlines(keepends=True)
+        new = self.new.decode("utf-8", errors="replace").splitlines(keepends=True)
+        lines = difflib.unified_diff(old, new, f"a/{self.path}", f"b/{self.path}")
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+@dataclass
+class Plan:
+    root: Path
+    changes: list[Change] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    """One sentence per file briefgen must not touch but would have to."""
+    manifest_old: bytes | None = None
+    manifest_new: bytes = b""
+    scaffold: dict[str, bytes] = field(default_factory=dict)
+    """Files created once when missing (mkdocs.yml) and never touched again: they are the team's."""
+
+    def of(self, kind: Kind) -> list[Change]:
+        return [change for change in self.changes if change.kind == kind]
+
+    @property
+    def manifest_changed(self) -> bool:
+        return self.manifest_old != self.manifest_new
+
+    def paths(self) -> set[str]:
+        """Every file this publish may have written or removed (what a commit may contain)."""
+        return {c.path for c in self.changes} | set(self.unchanged) | set(self.scaffold) | {MANIFEST_NAME}
+
+
+class Refused(Exception):
+    """A file that briefgen did not create is where one of its pages must go."""
+
+    def __init__(self, conflicts: list[str]) -> None:
+        super().__init__("; ".join(conflicts))
+        self.conflicts = conflicts
+
+
+def _obstacle(root: Path, relative: str) -> str | None:
+    """Why `relative` cannot be written safely: a symbolic link on the way, or a folder in the place."""
+    current = root
+    for part in relative.split("/"):
+        current = current / part
+        if current.is_symlink():
+            return f"{current.relative_to(root).as_posix()} is a symbolic link"
+    if current.is_dir():
+        return f"{relative} is a folder"
+    return None
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def plan(
+    root: Path, pages: Iterable[Page], manifest: WikiManifest, flavor: str, prune: bool, scaffold: dict[str, bytes] | None = None
+) -> Plan:
+    """Compare pages with the wiki's files; nothing is written here."""
+    result = Plan(root, manifest_old=_read(root / MANIFEST_NAME))
+    owned: dict[str, Owned] = {}
+    generated: set[str] = set()
+    for page in pages:
+        generated.add(page.path)
+        path = root / page.path
+        obstacle = _obstacle(root, page.path)
+        if obstacle:
+            result.conflicts.append(f"{obstacle}; briefgen writes its page {page.path} only as a plain file")
+            continue
+        current = _read(path)
+        mine = manifest.pages.get(page.path)
+        if current is None:
+            result.changes.append(Change(page.path, "added", None, page.data))
+        elif current == page.data:
+            result.unchanged.append(page.path)  # also adopts an identical file when the manifest was lost
+        elif mine is None:
+            result.conflicts.append(f"{page.path} exists and briefgen did not create it (it is not in {MANIFEST_NAME})")
+            continue
+        else:
+            edited = digest(current) != mine.sha256
+            result.changes.append(Change(page.path, "changed", current, page.data, edited))
+        owned[page.path] = Owned(digest(page.data), page.brief)
+    for name, mine in sorted(manifest.pages.items()):
+        if name in generated:
+            continue
+        current = None if _obstacle(root, name) else _read(root / name)
+        if current is None:
+            continue  # already gone: forget it
+        edited = digest(current) != mine.sha256
+        if prune:
+            result.changes.append(Change(name, "removed", current, None, edited))
+        else:
+            result.changes.append(Change(name, "kept", current, None, edited))
+            owned[name] = mine
+    for name, data in (scaffold or {}).items():
+        if (root / name).exists() or (root / name).is_symlink():
+            continue
+        result.scaffold[name] = data
+    result.manifest_new = WikiManifest(owned, flavor).dumps()
+    return result
+
+
+def apply(plan: Plan) -> None:
+    """Write the plan: pages first and the manifest last, so an interrupted publish is finished by the next."""
+    if plan.conflicts:
+        raise Refused(plan.conflicts)
+    root = plan.root
+    for name, data in plan.scaffold.items():
+        write_atomic(root / name, data)
+    for change in plan.changes:
+        if change.kind in ("added", "changed"):
+            assert change.new is not None
+            write_atomic(root / change.path, change.new)
+        elif change.kind == "removed":
+            target = root / change.path
+            target.unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, root)
+    if plan.manifest_changed:
+        write_atomic(root / MANIFEST_NAME, plan.manifest_new)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    """Folders that only held pruned pages go too; anything that still holds a file stays."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
