@@ -18,7 +18,9 @@ COMMANDS: dict[str, str] = {
     "build": "briefgen.commands.build:build_command",
     "check": "briefgen.commands.check:check",
     "doctor": "briefgen.commands.doctor:doctor",
+    "new": "briefgen.commands.new:new",
     "publish": "briefgen.commands.publish:publish",
+    "schema": "briefgen.commands.schema:schema",
 }
 """Command name → "module:function". Add a line here to add a command."""
 

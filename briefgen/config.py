@@ -32,6 +32,7 @@ class Config(BaseModel):
     paper: Literal["A4", "Letter"] = "A4"
     handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
     pdf_timeout: float = Field(60.0, gt=0, description="Seconds one PDF may take before it is abandoned.")
+    bluf_max_words: int = Field(120, gt=0, description="`briefgen check` warns about a longer BLUF.")
 
 
 class Workspace(BaseModel):

@@ -1,0 +1,168 @@
+"""A new brief that already mirrors its article: one section per heading, the hashtags as tags.
+
+What only an analyst can write gets a TODO placeholder that is itself valid: the skeleton loads and
+passes `briefgen check` as a draft, so the editor's schema validation and the preview work from the
+first save, and `briefgen check` refuses the TODOs once the brief is marked final.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from briefgen.config import Workspace
+from briefgen.model import slugify
+from briefgen.problems import Problem, display_path
+from briefgen.schema import SCHEMA_PATH, schema_json
+from briefgen.sources import Article, SourceError, read_article
+from briefgen.writing import write_atomic
+
+
+class ScaffoldError(Exception):
+    """Why no brief was written: one problem, pinned to the file it is about."""
+
+    def __init__(self, file: str, message: str, hint: str = "", *, exists: bool = False) -> None:
+        super().__init__(message)
+        self.problem = Problem(file, 1, 1, message, hint=hint)
+        self.exists = exists
+
+
+@dataclass(frozen=True, slots=True)
+class Scaffolded:
+    path: Path
+    article: Article
+    schema_written: Path | None
+    """The workspace's schema/brief.schema.json, when `new` had to create it for editors."""
+
+
+def _scalar(value: str) -> str:
+    """One YAML scalar as PyYAML would quote it (plain when safe), on one line."""
+    return yaml.safe_dump({"k": value}, allow_unicode=True, width=1_000_000, sort_keys=False)[3:].rstrip("\n")
+
+
+def _title_from_name(path: Path) -> str:
+    words = path.stem.replace("_", " ").replace("-", " ").split()
+    return " ".join(word[:1].upper() + word[1:] for word in words) or "Untitled"
+
+
+def render_brief(
+    article: Article, *, brief_id: str, source_file: str, schema_ref: str, today: dt.date, source_id: str = "article"
+) -> str:
+    """The YAML text of a new brief for `article` (whose workspace-relative path is `source_file`)."""
+    title = article.title or _title_from_name(article.path)
+    published = article.published if article.published and article.published <= today else None
+    lines = [
+        f"# yaml-language-server: $schema={schema_ref}",
+        f"# Scaffolded by `briefgen new` from {source_file}. Replace the placeholders, then run",
+        "# `briefgen check`: it compares quotes and headings with the source, and refuses placeholders",
+        "# once `status: final`.",
+        f"id: {brief_id}",
+        f"title: {_scalar(title)}  # guessed from the article: make it the brief's own headline",
+        f"date: {today.isoformat()}",
+        "authors:",
+        "  - TODO your name",
+        "status: draft",
+        "",
+        "bluf: >-",
+        "  TODO: the bottom line up front, in two or three sentences: what happened and why it matters.",
+        "",
+        "key_claims:",
+        "  - text: TODO what the source asserts, in your words.",
+        "    # quote: the source's exact words that carry the claim (checked against the source)",
+        "    attribution: TODO who makes the claim",
+        "    confidence: low  # TODO: high, moderate or low",
+        f"    sources: [{source_id}]",
+        "",
+        "context: >-",
+        "  TODO: the background a reader needs.",
+        "",
+    ]
+    if article.headings:
+        lines.append("sections:  # one per section of the article, in its order")
+        for heading in article.headings:
+            lines += [
+                f"  - heading: {_scalar(heading.text)}",
+                "    summary: TODO what this section says.",
+                "    points:",
+                "      - TODO",
+            ]
+    else:
+        lines.append("sections: []  # no headings found in the article: add `- heading: ...` entries by hand")
+    lines += [
+        "",
+        "implications:",
+        "  - for: TODO who is affected",
+        "    text: TODO what it means for them.",
+        "    # likelihood: almost no chance, very unlikely, unlikely, roughly even chance, likely, very likely, almost certain",
+        "",
+        "sources:",
+        f"  - id: {source_id}",
+        f"    title: {_scalar(article.title or title)}",
+    ]
+    if article.publisher:
+        lines.append(f"    publisher: {_scalar(article.publisher)}")
+    if article.url:
+        lines.append(f"    url: {_scalar(article.url)}")
+    if published:
+        lines.append(f"    published: {published.isoformat()}  # guessed from the article: check it")
+    else:
+        lines.append("    # published: YYYY-MM-DD (no date found in the article)")
+    lines += [
+        f"    file: {_scalar(source_file)}",
+        "    # reliability: A (completely reliable) to F (cannot be judged)",
+        "    # credibility: 1 (confirmed) to 6 (cannot be judged)",
+        "",
+    ]
+    if article.tags:
+        lines.append("tags:")
+        lines += [f"  - {_scalar(tag)}" for tag in article.tags]
+    else:
+        lines.append("tags: []")
+    return "\n".join(lines) + "\n"
+
+
+def scaffold(
+    workspace: Workspace, source: Path, *, brief_id: str | None = None, force: bool = False, today: dt.date | None = None
+) -> Scaffolded:
+    """Write briefs/<id>.yaml for the article at `source`; never replace a brief unless `force`."""
+    root = workspace.root.resolve()
+    resolved = source.resolve()
+    if not resolved.is_relative_to(root):
+        raise ScaffoldError(
+            str(source), f"outside the workspace ({root})", "copy the article into the workspace, e.g. into seeds/"
+        )
+    shown_source = display_path(resolved, root)
+    if not resolved.is_file():
+        raise ScaffoldError(shown_source, "no such file", "give the path of a saved article")
+    brief_id = brief_id or slugify(resolved.stem)
+    if slugify(brief_id) != brief_id:
+        hint = f"lowercase letters, digits and hyphens, e.g. {slugify(brief_id)}"
+        raise ScaffoldError(shown_source, f"--id {brief_id!r} is not a valid id", hint)
+    briefs = root / workspace.config.briefs
+    target = briefs / f"{brief_id}.yaml"
+    if target.exists() and not force:
+        hint = "pass --force to replace it, or --id to pick another id"
+        raise ScaffoldError(display_path(target, root), "brief already exists", hint, exists=True)
+    try:
+        article = read_article(resolved)
+    except SourceError as error:
+        raise ScaffoldError(shown_source, str(error), "save the article as UTF-8 text, Markdown or HTML") from None
+    schema = root / SCHEMA_PATH
+    schema_ref = Path(os.path.relpath(schema, briefs)).as_posix()
+    text = render_brief(
+        article,
+        brief_id=brief_id,
+        source_file=resolved.relative_to(root).as_posix(),
+        schema_ref=schema_ref,
+        today=today or dt.date.today(),
+    )
+    write_atomic(target, text.encode("utf-8"))
+    schema_written = None
+    if not schema.exists():  # the schema line must point at a file for the editor to use it
+        write_atomic(schema, schema_json().encode("utf-8"))
+        schema_written = schema
+    return Scaffolded(target, article, schema_written)
