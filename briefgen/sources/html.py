@@ -1,0 +1,187 @@
+"""Saved HTML page → `Article`: the main <article> or <main> without page furniture, and the page's metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from briefgen.sources.article import Article, _Builder
+from briefgen.sources.lines import _set
+from briefgen.sources.metadata import _as_date, _find_date, _http_url, hashtags
+
+_SKIP_TAGS = _set("script style noscript template svg math nav aside footer form button select textarea iframe object canvas")
+_BLOCK_TAGS = _set(
+    """p div section article main header h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr td th
+    thead tbody caption figure figcaption hr br address details summary"""
+)
+_VOID_TAGS = _set("area base br col embed hr img input link meta source track wbr")
+_DATE_META = _set(
+    "article:published_time date pubdate publishdate publish-date publication_date dc.date dc.date.issued "
+    "dcterms.date dcterms.created datepublished og:published_time sailthru.date parsely-pub-date"
+)
+
+
+_FURNITURE = _set(
+    "nav navbar navigation menu sidebar footer related comment comments share sharing social newsletter promo "
+    "advert ad ads cookie cookies breadcrumb breadcrumbs banner complementary contentinfo subscribe"
+)
+_STATE_CLASS = re.compile(r"^(?:has|with|no|is|show|hide)-|-(?:enabled|disabled|active|open|visible)$")
+
+
+def _is_furniture(tag: str, values: dict[str, str]) -> bool:
+    """A menu, sidebar, footer or share bar marked only by its class, id or role (`<div class="site-footer">`)."""
+    if tag in ("html", "body", "main", "article"):
+        return False
+    for token in f"{values.get('class', '')} {values.get('id', '')} {values.get('role', '')}".lower().split():
+        parts = re.split(r"[-_]+", token)
+        if not _STATE_CLASS.search(token) and (parts[0] in _FURNITURE or parts[-1] in _FURNITURE):
+            return True
+    return False
+
+
+@dataclass
+class _HtmlBlock:
+    text: str
+    line: int
+    level: int  # 0 for a paragraph, 1–6 for a heading
+    article: int | None
+    in_main: bool
+
+
+class _HtmlReader(HTMLParser):
+    """Collects paragraphs and headings with the <article>/<main> they sit in, and the page's metadata."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.skip_depth: list[int] = []
+        """Stack depths of elements whose class or id says they are page furniture (menus, footers)."""
+        self.blocks: list[_HtmlBlock] = []
+        self.buffer: list[str] = []
+        self.buffer_line = 1
+        self.heading_level = 0
+        self.articles = 0
+        self.article_stack: list[int] = []
+        self.meta: dict[str, str] = {}
+        self.title_parts: list[str] = []
+        self.times: list[str] = []
+        self.canonical: str | None = None
+
+    def _skipping(self) -> bool:
+        return bool(self.skip_depth) or any(tag in _SKIP_TAGS or tag in ("head", "title") for tag in self.stack)
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self.buffer).split())
+        self.buffer = []
+        if text:
+            self.blocks.append(
+                _HtmlBlock(
+                    text,
+                    self.buffer_line,
+                    self.heading_level,
+                    self.article_stack[-1] if self.article_stack else None,
+                    "main" in self.stack,
+                )
+            )
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): (value or "") for name, value in attrs}
+        if tag == "meta":
+            key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
+            if key and values.get("content"):
+                self.meta.setdefault(key, values["content"])
+        elif tag == "link" and "canonical" in values.get("rel", "").lower().split():
+            self.canonical = values.get("href")
+        elif tag == "time" and values.get("datetime") and not self._skipping():
+            self.times.append(values["datetime"])
+        if tag in _BLOCK_TAGS:
+            self._flush()
+        if tag in _VOID_TAGS:
+            return
+        self.stack.append(tag)
+        if _is_furniture(tag, values):
+            self.skip_depth.append(len(self.stack))
+        if tag == "article":
+            self.articles += 1
+            self.article_stack.append(self.articles)
+        if re.fullmatch(r"h[1-6]", tag) and not self._skipping():
+            self.heading_level = int(tag[1])
+            self.buffer_line = self.getpos()[0]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.stack:
+            return
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            if re.fullmatch(r"h[1-6]", tag):
+                self.heading_level = 0
+        while self.stack:
+            if self.skip_depth and self.skip_depth[-1] == len(self.stack):
+                self.skip_depth.pop()
+            popped = self.stack.pop()
+            if popped == "article" and self.article_stack:
+                self.article_stack.pop()
+            if popped == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == "title":
+            self.title_parts.append(data)
+            return
+        if self._skipping():
+            return
+        if not self.buffer and data.strip():
+            self.buffer_line = self.getpos()[0]
+        self.buffer.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _read_html(raw: str, path: Path) -> Article:
+    reader = _HtmlReader()
+    reader.feed(raw)
+    reader.close()
+    blocks = reader.blocks
+    if reader.articles:
+        sizes: dict[int, int] = {}
+        for block in blocks:
+            if block.article is not None:
+                sizes[block.article] = sizes.get(block.article, 0) + len(block.text)
+        main_article = max(sizes, key=lambda key: sizes[key]) if sizes else None
+        blocks = [b for b in blocks if b.article == main_article]
+    elif any(b.in_main for b in blocks):
+        blocks = [b for b in blocks if b.in_main]
+    meta = reader.meta
+    h1s = [b for b in blocks if b.level == 1]
+    title_block = h1s[0] if len(h1s) == 1 and blocks and blocks.index(h1s[0]) <= 3 else None
+    headings = [b for b in blocks if b.level and b is not title_block]
+    level = min((b.level for b in headings), default=0)
+    builder = _Builder()
+    for block in blocks:
+        is_section = block.level == level and block.level and block is not title_block
+        builder.add(block.text, heading_line=block.line if is_section else None)
+    text = builder.text
+    page_title = " ".join("".join(reader.title_parts).split())
+    title = title_block.text if title_block else meta.get("og:title") or page_title or None
+    published = next((d for d in (_as_date(meta.get(k)) for k in _DATE_META if k in meta) if d), None)
+    published = published or next((d for d in map(_as_date, reader.times) if d), None) or _find_date(text)
+    return Article(
+        path,
+        "html",
+        text,
+        tuple(builder.headings),
+        title=title,
+        published=published,
+        tags=tuple(hashtags(text)),
+        publisher=meta.get("og:site_name") or None,
+        url=_http_url(reader.canonical) or _http_url(meta.get("og:url")),
+    )

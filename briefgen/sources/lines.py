@@ -1,0 +1,87 @@
+"""Plain-text heuristics: which lines of an article are headings, bylines, list items or prose.
+
+The plain-text reader decides every heading with them; the Markdown reader uses `_short_unpunctuated`
+for bold-only "headings", and the HTML reader builds its tag sets with `_set`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefgen.sources.metadata import _find_date
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_MINOR_WORDS = _set("a an and as at but by for from in into nor of on or per the to vs via with over under about than")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•▪◦‣]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
+_UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
+_BYLINE = re.compile(r"^(?:by|photo|image|picture|source|credit|credits|published|updated|posted|filed)\b", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"(?:advertisement|read more|related|share|subscribe|sign up|click here|continue reading|watch|listen)\b", re.IGNORECASE
+)
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def _words(line: str) -> list[str]:
+    return line.split()
+
+
+def _is_hashtag_line(line: str) -> bool:
+    words = _words(line)
+    return bool(words) and all(word.startswith("#") for word in words)
+
+
+def _title_case_ish(line: str) -> bool:
+    """Most significant words capitalised (or the whole line in capitals)."""
+    letters = [c for c in line if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        return True
+    significant = []
+    for word in _words(line):
+        core = word.strip("'\"‘’“”()[]:;,.!?-–—")
+        if core and core.lower() not in _MINOR_WORDS:
+            significant.append(core)
+    if not significant:
+        return False
+    capitalised = sum(1 for word in significant if word[0].isupper() or word[0].isdigit())
+    return capitalised / len(significant) >= 0.75
+
+
+def _short_unpunctuated(line: str, max_words: int = 12) -> bool:
+    """A line that could be a heading: short, not a list item, byline, date line, link or sentence."""
+    text = line.strip()
+    if not text or len(_words(text)) > max_words or len(text) > 120:
+        return False
+    if _LIST_ITEM.match(text) or text.startswith(("#", ">", "|")) or _is_hashtag_line(text):
+        return False
+    if _BYLINE.match(text) or _URL.search(text) or (_find_date(text) and len(_words(text)) <= 8):
+        return False
+    stripped = text.rstrip("'\"’”)")
+    return stripped[-1] not in ".,;:!…" if stripped else False
+
+
+def _line_heading(line: str, *, line_mode: bool, between_prose: bool = False) -> bool:
+    """Whether a one-line block is a section heading.
+
+    Where paragraphs are separated by blank lines, a short line standing alone between them is a
+    heading whatever its case. Where every line is a paragraph (text copied from a web page), short
+    lines must also look like headings: title case, capitals, a question, a "Topic: subtitle", or a
+    few words in sentence case with prose right above and below.
+    """
+    if not _short_unpunctuated(line) or _BOILERPLATE.match(line.strip()):
+        return False
+    if not line_mode:
+        return True
+    text = line.strip()
+    if between_prose and len(_words(text)) <= 10:
+        return True
+    return _title_case_ish(text) or text.endswith("?") or bool(re.search(r"\w: \S", text))
+
+
+def _is_body(block: list[str]) -> bool:
+    """A paragraph of prose: ends a sentence or runs long."""
+    text = " ".join(line.strip() for line in block)
+    return len(_words(text)) >= 20 or text.rstrip("'\"’”)")[-1:] in (".", "!", "?", "…")
