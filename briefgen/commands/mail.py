@@ -1,0 +1,110 @@
+"""`briefgen mail`: send a built digest to distribution lists, once."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from briefgen.commands.common import EXIT_OK, EXIT_USAGE, print_problems, warn, workspace_or_exit
+from briefgen.config import Workspace
+from briefgen.digest import BuiltDigest, open_digest
+from briefgen.mailing import SendFailure, deliver, mail_config, password_from_env
+from briefgen.problems import BriefError
+
+EXIT_MAIL_RETRY = 4
+"""Nothing was sent because of a transient failure (no connection, 4xx) that outlasted the retries: run again later."""
+EXIT_MAIL_FAILED = 5
+"""The server refused for good (5xx, authentication, TLS trust) or only some recipients got it: a person must look."""
+
+
+def _recipients(count: int) -> str:
+    return f"{count} recipient{'s' if count != 1 else ''}"
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def send_digest(
+    workspace: Workspace, built: BuiltDigest, lists: Sequence[str], *, dry_run: bool, resend: bool, quiet: bool
+) -> int:
+    """Mail `built` to each list; the exit code of the worst outcome. Shared by `mail` and `digest --mail`."""
+    try:
+        config = mail_config(workspace)
+        password = None if dry_run else password_from_env(config, workspace)
+    except BriefError as error:
+        print_problems(error.problems)
+        return EXIT_USAGE
+    if config.username and config.security == "none" and not _loopback(config.host) and not dry_run:
+        warn(f"mail.security is 'none': the password for {config.username} crosses the network unencrypted")
+    name = built.manifest.name
+    code = EXIT_OK
+
+    def retrying(failure: SendFailure, attempt: int, wait: float) -> None:
+        warn(f"attempt {attempt} failed: {failure.message}; trying again in {wait:g}s")
+
+    for list_name in dict.fromkeys(lists):
+        try:
+            delivery = deliver(
+                workspace, config, built, list_name, password=password, resend=resend, dry_run=dry_run, on_retry=retrying
+            )
+        except BriefError as error:
+            print_problems(error.problems)
+            return EXIT_USAGE
+        except SendFailure as failure:
+            kind = "temporary failure, try again later" if failure.transient else "not sent"
+            click.secho(f"error: {name} to {list_name}: {failure.message} ({kind})", fg="red", err=True)
+            code = max(code, EXIT_MAIL_RETRY if failure.transient else EXIT_MAIL_FAILED)
+            continue
+        previous = delivery.previous
+        if delivery.status == "already-sent" and previous is not None:
+            changed = ""
+            if previous.sha256 != built.manifest.sha256:
+                changed = " The digest has changed since (different content hash)."
+            click.echo(
+                f"{name} was already sent to {list_name} on {previous.time:%Y-%m-%d %H:%M} UTC "
+                f"(message {previous.message_id}); nothing sent.{changed} Use --resend to send it again."
+            )
+        elif delivery.status == "dry-run" and delivery.eml is not None:
+            click.echo(f"dry run: wrote {delivery.eml} for {list_name} ({_recipients(len(delivery.recipients))}); nothing sent")
+        elif delivery.entry is not None and not quiet:
+            tries = f" after {delivery.attempts} attempts" if delivery.attempts > 1 else ""
+            who = _recipients(len(delivery.recipients))
+            click.echo(f"sent {name} to {list_name} ({who}){tries}, message {delivery.entry.message_id}")
+    return code
+
+
+@click.command()
+@click.argument("digest_ref", metavar="DIGEST")
+@click.option("--to", "lists", multiple=True, required=True, metavar="LIST", help="Mailing list from [mail.lists] (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Write DIGEST.LIST.eml next to the digest instead of sending.")
+@click.option("--resend", is_flag=True, help="Send even if the ledger says this digest already went to the list.")
+@click.option(
+    "-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder holding digest/ (default: build/)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and 'already sent' notes.")
+def mail(digest_ref: str, lists: tuple[str, ...], dry_run: bool, resend: bool, out: Path | None, quiet: bool) -> None:
+    """Mail a built digest (PDF attached) to distribution lists, once.
+
+    DIGEST is a digest's name (digest-2025-W41, looked up in build/digest/) or one of its files.
+    SMTP settings and lists come from the [mail] table of briefgen.toml; the password only from the
+    environment variable named by mail.password_env. A ledger (build/digest/mail-ledger.json) records
+    every completed send: sending the same digest to the same list again does nothing, unless --resend.
+
+    Exit codes: 0 sent, already sent, or dry run; 2 usage or configuration error; 4 temporary
+    failure (retried, then gave up: run again later); 5 refused (5xx, login, TLS) or partly delivered.
+    """
+    workspace = workspace_or_exit()
+    try:
+        built = open_digest(digest_ref, out or workspace.root / workspace.config.out)
+    except BriefError as error:
+        print_problems(error.problems)
+        sys.exit(EXIT_USAGE)
+    sys.exit(send_digest(workspace, built, lists, dry_run=dry_run, resend=resend, quiet=quiet))
