@@ -15,6 +15,7 @@ A bad brief never stops the others: its problems are collected in its result and
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -85,8 +86,17 @@ def discover(workspace: Workspace, paths: Sequence[Path]) -> tuple[list[Path], l
         else:
             shown = display_path(target, workspace.root)
             problems.append(Problem(shown, 1, 1, "no such file or folder", hint="check the path"))
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return unique, problems
+    root = workspace.root.resolve()
+    unique: dict[Path, None] = {}
+    for path in found:
+        real = path.resolve()
+        if real.is_relative_to(root):
+            unique.setdefault(real)
+        else:  # a symlink (or a path) leading out: never read it, never name where it leads
+            shown = display_path(path.absolute().parent, root) + "/" + path.name
+            hint = "briefs are read only from inside the workspace; copy the file in instead of linking to it"
+            problems.append(Problem(shown, 1, 1, "resolves outside the workspace", hint=hint))
+    return list(unique), problems
 
 
 class _Ids:
@@ -147,9 +157,12 @@ def _references(workspace: Workspace, item: LoadedBrief) -> dict[str, FileState]
     for source in item.brief.sources:
         if not source.file:
             continue
-        path = (root / source.file).resolve()
-        if path.is_relative_to(root) and path.is_file():
-            deps[path.relative_to(root).as_posix()] = FileState.of(path)
+        try:
+            path = (root / source.file).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                deps[path.relative_to(root).as_posix()] = FileState.of(path)
+        except (OSError, ValueError, RuntimeError):  # unreadable, unnameable, a symlink loop: not a dependency
+            continue
     return deps
 
 
@@ -223,22 +236,32 @@ def _plan(
 
 
 def _prune(manifest: Manifest, seen: set[str], out: Path) -> list[str]:
-    """Outputs of briefs that no longer exist: delete them (only files the manifest says we wrote)."""
-    removed: list[str] = []
+    """Outputs of briefs that no longer exist: delete them (only files the manifest says we wrote).
+
+    One that cannot be deleted (a read-only folder) stays in the manifest, so a later build retries.
+    """
+    notes: list[str] = []
     for source in sorted(set(manifest.entries) - seen):
-        for relative, _ in manifest.entries.pop(source).outputs.values():
-            target = out / relative
-            if target.is_file():
-                target.unlink()
-                removed.append(relative)
-    return removed
+        entry = manifest.entries.pop(source)
+        for fmt, (relative, _) in list(entry.outputs.items()):
+            try:
+                if (out / relative).is_file():
+                    (out / relative).unlink()
+                    notes.append(f"removed {relative} (its brief is gone)")
+                del entry.outputs[fmt]
+            except OSError as error:
+                notes.append(f"could not remove {relative} (its brief is gone): {error.strerror or error}")
+        if entry.outputs:
+            manifest.entries[source] = entry
+    return notes
 
 
 def _clean_temporaries(out: Path) -> None:
     """Temporary files left by a build that was killed mid-write (`.name.random.tmp`)."""
     for fmt in FORMATS:
         for leftover in (out / fmt).glob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a read-only folder: writing fails too, and says so per brief
+                leftover.unlink(missing_ok=True)
 
 
 def _record(manifest: Manifest, entry: Entry, key: str, outcome: worker.Outcome, out: Path) -> None:
@@ -274,7 +297,7 @@ def build(
     templates = Templates(workspace.root)
     plan = _plan(workspace, files, manifest, chosen, out, fingerprint(workspace, templates), force)
     if not paths:
-        report.notes.extend(f"removed {name} (its brief is gone)" for name in _prune(manifest, plan.seen, out))
+        report.notes.extend(_prune(manifest, plan.seen, out))
     report.skipped = plan.skipped
     if on_start:
         on_start(len(plan.tasks), plan.skipped)

@@ -17,12 +17,13 @@ from briefgen import __version__
 COMMANDS: dict[str, str] = {
     "build": "briefgen.commands.build:build_command",
     "check": "briefgen.commands.check:check",
-    "digest": "briefgen.commands.digest:digest",
     "doctor": "briefgen.commands.doctor:doctor",
+    "digest": "briefgen.commands.digest:digest",
     "mail": "briefgen.commands.mail:mail",
     "new": "briefgen.commands.new:new",
     "publish": "briefgen.commands.publish:publish",
     "schema": "briefgen.commands.schema:schema",
+    "serve": "briefgen.commands.serve:serve",
 }
 """Command name → "module:function". Add a line here to add a command."""
 

@@ -33,7 +33,10 @@ class WorkspaceFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             raise BlockedResource(f"blocked remote file URL: {url}")
-        path = Path(unquote(parts.path)).resolve()
+        try:
+            path = Path(unquote(parts.path)).resolve()
+        except (OSError, ValueError, RuntimeError) as error:  # a symlink loop, a NUL byte
+            raise BlockedResource(f"cannot resolve {url}: {error}") from None
         if not path.is_relative_to(self.root):
             raise BlockedResource(f"blocked file outside the workspace: {path}")
         if not path.is_file():

@@ -9,6 +9,7 @@ mapped back to the remembered positions.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -29,6 +30,8 @@ from briefgen.problems import BriefError, Problem
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 50_000
+MAX_TEXT = 2 * MAX_BYTES
+"""Characters of text after alias expansion: `&a <1 MB>` cited 40,000 times is 40 GB of page."""
 
 Loc = tuple[str | int, ...]
 
@@ -100,6 +103,7 @@ class _Builder:
         self.loader = loader
         self.positions = Positions()
         self.count = 0
+        self.text = 0
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.count += 1
@@ -110,15 +114,20 @@ class _Builder:
             raise _Stop(line, column, f"nesting deeper than {MAX_DEPTH} levels", "a recursive alias?")
         self.positions.values.setdefault(loc, (line, column))
         if isinstance(node, yaml.ScalarNode):
+            self.text += len(node.value)
+            if self.text > MAX_TEXT:
+                raise _Stop(line, column, f"more than {MAX_TEXT:,} characters of text", "aliases repeating long text?")
             if node.style is None and node.tag in _RETYPABLE and _expects_text(_shape(loc)):
                 return node.value  # `version: 1.10`, `title: 1984`, `lang: no`: text as written
             try:
                 return self.loader.construct_object(node)
             except yaml.constructor.ConstructorError as error:
                 raise _Stop(line, column, _one_line(error.problem or str(error)), "use plain YAML values") from None
-            except (ValueError, OverflowError) as error:
+            except Exception as error:  # KeyError for `!!bool maybe`, IndexError for `!!int +`, ...: the value, not us
                 hint = "write dates as YYYY-MM-DD" if node.tag.endswith(":timestamp") else "put the value in quotes"
-                raise _Stop(line, column, f"cannot read {node.value[:40]!r}: {_one_line(str(error))}", hint) from None
+                kind = node.tag.rsplit(":", 1)[-1]
+                why = str(error) if isinstance(error, (ValueError, OverflowError)) else f"not a valid !!{kind} value"
+                raise _Stop(line, column, f"cannot read {node.value[:40]!r}: {_one_line(why)}", hint) from None
         if node.tag != _DEFAULT_TAGS[type(node)]:
             raise _Stop(line, column, f"unsupported tag {node.tag!r}", "remove the tag")
         if isinstance(node, yaml.SequenceNode):
@@ -168,9 +177,14 @@ def _yaml_stop(error: yaml.YAMLError, text: str) -> _Stop:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = _one_line(error.problem or "invalid YAML")
         hint = ""
-        if error.context and "quoted scalar" in error.context and error.context_mark:
+        unclosed = "end of stream" in problem or "document separator" in problem
+        if error.context and "quoted scalar" in error.context and error.context_mark and unclosed:
             mark = error.context_mark
             return _Stop(mark.line + 1, mark.column + 1, "YAML syntax: this quote is never closed", "close it on the same value")
+        if error.context and error.context.startswith("found duplicate anchor") and error.context_mark:
+            name = error.context.split("'")[1] if "'" in error.context else ""
+            first = error.context_mark.line + 1
+            return _Stop(line, column, f"YAML syntax: duplicate anchor '&{name}'", f"first defined at line {first}; rename one")
         if "'\\t'" in problem:
             problem, hint = "tab character", "indent with spaces; YAML does not allow tabs"
         elif error.context:
@@ -232,16 +246,28 @@ def load_bytes(
     try:
         raw, positions = parse_yaml(data, size)
     except _Stop as stop:
-        raise BriefError([Problem(display, stop.line, stop.column, stop.message, hint=stop.hint)]) from None
+        raise BriefError([_printable(Problem(display, stop.line, stop.column, stop.message, hint=stop.hint))]) from None
     try:
         brief = Brief.model_validate(raw)
     except ValidationError as error:
-        problems = [_problem(display, err, positions) for err in error.errors()]
+        problems = [_printable(_problem(display, err, positions)) for err in error.errors()]
         problems.sort(key=lambda p: (p.line, p.column))
         raise BriefError(problems) from None
     if brief.id is None:
         brief.id = default_id
     return LoadedBrief(brief, path or Path(display), display, positions)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _printable(problem: Problem) -> Problem:
+    """One line, nothing a terminal obeys or reorders: keys like `"a\\nb"`, `"\\e[2J"`, U+202E are echoed escaped."""
+
+    def clean(text: str) -> str:
+        return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+    return dataclasses.replace(problem, message=clean(problem.message), field=clean(problem.field), hint=clean(problem.hint))
 
 
 # ---- mapping pydantic errors to positions and helpful messages --------------------------------
@@ -342,7 +368,10 @@ _FIELD_HINTS = {
 
 
 def _problem(display: str, err: Any, positions: Positions) -> Problem:
-    loc: Loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and "[" in part))
+    loc: Loc = ()
+    for part in err["loc"]:  # drop pydantic's own steps (`function-after[...]`), keep keys such as "a[b"
+        if not (isinstance(part, str) and "[" in part and (*loc, part) not in positions.keys):
+            loc = (*loc, part)
     kind, value = err["type"], err.get("input")
     line, column = positions.of(loc, key=kind == "extra_forbidden")
     name = field_path(loc)

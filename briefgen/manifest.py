@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from briefgen.model import SLUG_PATTERN
 from briefgen.writing import write_atomic
 
 MANIFEST_NAME = ".briefgen-manifest.json"
@@ -107,9 +109,22 @@ class Manifest:
 
 
 def _entry(value: dict[str, Any]) -> Entry:
-    return Entry(
+    entry = Entry(
         id=str(value["id"]),
-        brief=FileState(**value["brief"]),
-        deps={str(name): FileState(**state) for name, state in value["deps"].items()},
+        brief=_state(value["brief"]),
+        deps={str(name): _state(state) for name, state in value["deps"].items()},
         outputs={str(fmt): (str(pair[0]), str(pair[1])) for fmt, pair in value["outputs"].items()},
     )
+    # Builds read deps and delete outputs by these names: a tampered manifest must not reach outside.
+    if not re.fullmatch(SLUG_PATTERN, entry.id):
+        raise ValueError(f"id {entry.id!r}")
+    for name in [*entry.deps, *(relative for relative, _ in entry.outputs.values())]:
+        path = PurePosixPath(name)
+        if not name or "\0" in name or path.is_absolute() or ".." in path.parts or "\\" in name:
+            raise ValueError(f"path {name!r} leaves its folder")
+    return entry
+
+
+def _state(value: dict[str, Any]) -> FileState:
+    """Typed as the build expects: `"sha256": 5` would otherwise crash a later build, not this load."""
+    return FileState(int(value["mtime_ns"]), int(value["size"]), str(value["sha256"]))

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 _SLUG_INVALID = re.compile(r"[^a-z0-9]+")
@@ -64,12 +64,23 @@ def slugify(text: str) -> str:
     return _SLUG_INVALID.sub("-", text.lower())[:100].strip("-") or "brief"
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control(value: str) -> str:
+    """YAML's `"\\e[2J"` escapes make characters no page can show and a terminal obeys (in error lines)."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"control character U+{ord(found[0]):04X} is not allowed")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_control)]
 """A non-empty line of plain text (never interpreted as Markdown)."""
-Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_control)]
 """Markdown text: CommonMark with tables, strikethrough and footnotes; raw HTML is shown as text."""
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\s#,]+$", max_length=64)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\s#,]+$", max_length=64), AfterValidator(_no_control)]
 
 
 class Strict(BaseModel):
@@ -109,7 +120,7 @@ class Source(Strict):
     id: Slug = Field(description="Short id that key claims cite.")
     title: Text
     publisher: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")] | None = Field(
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$"), AfterValidator(_no_control)] | None = Field(
         None, description="http(s) address of the original."
     )
     published: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD).")
@@ -127,8 +138,11 @@ class Source(Strict):
         if value is None:
             return value
         path = PurePosixPath(value.replace("\\", "/"))
-        if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+        if not value.strip() or not path.parts or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
             raise ValueError("must be a relative path inside the workspace, without '..'")
+        # What the file system would refuse with an exception rather than a clean "no such file".
+        if any(ord(c) < 32 for c in value) or len(value) > 1024 or any(len(p.encode()) > 255 for p in path.parts):
+            raise ValueError("must be a file name: no control characters, at most 255 bytes per folder or file name")
         return str(path)
 
 

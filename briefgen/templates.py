@@ -59,6 +59,7 @@ class Templates:
             markdown=markup.to_html,
             markdown_inline=markup.to_inline_html,
             mdsafe=markup.to_safe_markdown,
+            mdsafe_inline=markup.to_safe_markdown_inline,
             mdtext=markup.escape_text,
             longdate=longdate,
             yaml=_yaml,

@@ -15,7 +15,7 @@ import jinja2
 
 from briefgen.config import Config, Format
 from briefgen.model import Brief
-from briefgen.problems import Problem
+from briefgen.problems import Problem, display_path
 from briefgen.render.html import render_html
 from briefgen.render.markdown import render_markdown
 from briefgen.templates import Templates
@@ -94,7 +94,8 @@ def render(task: Task) -> Outcome:
             write_atomic(target, data)
         except OSError as error:
             hint = "check that the output folder is writable and the disk not full"
-            outcome.problems.append(Problem(task.source, 1, 1, f"cannot write {target}: {error.strerror or error}", hint=hint))
+            shown = display_path(target, _state.root)
+            outcome.problems.append(Problem(task.source, 1, 1, f"cannot write {shown}: {error.strerror or error}", hint=hint))
             continue
         outcome.written[fmt] = target
     return outcome

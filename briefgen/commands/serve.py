@@ -1,0 +1,52 @@
+"""`briefgen serve`: preview briefs in a browser, rendered on request and reloaded on save."""
+
+from __future__ import annotations
+
+import errno
+import sys
+
+import click
+
+from briefgen.commands.common import EXIT_OK, EXIT_USAGE, warn, workspace_or_exit
+from briefgen.preview import PreviewServer
+
+
+@click.command()
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but a loopback address lets other machines read the briefs.",
+)
+def serve(port: int, host: str) -> None:
+    """Preview the workspace's briefs in a browser.
+
+    Serves an index of every brief (title, date, status, tags, and the errors of briefs that fail to
+    load), each brief's HTML page and its PDF, rendered from the files on disk on every request. Open
+    pages reload by themselves when a brief, template, stylesheet or the config is saved. A brief
+    with errors shows them, one file:line:column line each, instead of its page.
+
+    Stop with Ctrl-C. Exit codes: 0 stopped; 2 bad configuration, or the address or port cannot be
+    used (for example another server already listens on it: pick another with --port).
+    """
+    workspace = workspace_or_exit()
+    try:
+        server = PreviewServer(workspace.root, host, port, log=lambda message: click.echo(message, err=True))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            reason, hint = "the port is already in use", "choose another with --port"
+        else:
+            reason, hint = error.strerror or str(error), "check --host: 127.0.0.1 serves this machine only"
+        click.secho(f"error: cannot serve on {host}:{port}: {reason} ({hint})", fg="red", err=True)
+        sys.exit(EXIT_USAGE)
+    if not server.loopback:
+        warn(f"listening on {host}: anyone who can reach this machine can read these briefs")
+    click.echo(f"Serving {workspace.root} at {server.url} (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.close()
+    sys.exit(EXIT_OK)
