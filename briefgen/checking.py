@@ -40,6 +40,7 @@ RULES: dict[str, Rule] = {
     "quote-unchecked": Rule("warning", "a quote cannot be checked: a source it cites has no `file`"),
     "heading-not-in-source": Rule("error", "a section heading does not appear in the source"),
     "heading-out-of-order": Rule("error", "sections are not in the source's order"),
+    "heading-repeated": Rule("error", "two sections share one heading of the source"),
     "claim-without-source": Rule("error", "a key claim cites no source"),
     "unknown-source": Rule("error", "a key claim cites a source id that `sources` does not define"),
     "duplicate-source-id": Rule("error", "two entries in `sources` share an id"),
@@ -255,7 +256,12 @@ class _BriefCheck:
             if source.file is None:
                 continue
             loc = ("sources", i, "file")
-            path = (self.checker.root / source.file).resolve()
+            try:
+                path = (self.checker.root / source.file).resolve()
+            except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+                hint = "replace the link with a copy of the article"
+                self.add("source-unreadable", loc, f"{source.file} cannot be resolved (a symlink loop?)", hint)
+                continue
             if not path.is_relative_to(self.checker.root):
                 self.add(
                     "source-outside-workspace",
@@ -379,13 +385,20 @@ class _BriefCheck:
         for k, (i, place) in enumerate(found):
             if k in keep:
                 continue
+            same = [j for j, p in found if j < i and p == place]
+            if same:  # the article has that section once: the brief mirrors it once
+                message = f"section repeats the heading of sections[{same[0]}]"
+                self.add("heading-repeated", ("sections", i, "heading"), message, "merge the two sections into one")
+                continue
             # Name the section this one conflicts with: one above it that the source has later, or one below it earlier.
             later = [j for j, p in in_order if j < i and p > place]
             earlier = [j for j, p in in_order if j > i and p < place]
             if later:
                 where = f"in the source it comes before '{self.brief.sections[later[0]].heading}'"
-            else:
+            elif earlier:
                 where = f"in the source it comes after '{self.brief.sections[earlier[-1]].heading}'"
+            else:  # only ties with sections below it, which the repeat check above reports from their side
+                where = "another section has the same place in the source"
             order = [self.brief.sections[j].heading for j, _ in sorted(found, key=lambda item: item[1])]
             hint = "the article's order: " + " → ".join(order)
             self.add("heading-out-of-order", ("sections", i, "heading"), f"section out of the source's order: {where}", hint)
