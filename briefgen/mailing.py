@@ -1,10 +1,12 @@
 """Mailing a built digest to a distribution list: the message, SMTP with retries, and the ledger.
 
 The job runs unattended, so it must never send twice and never fail quietly. A ledger next to the
-digests records every completed send (digest, content hash, list, recipients, message id, time);
-the same digest is not sent to the same list again unless asked, and a send that failed or reached
-only some recipients is not recorded. A lock around check → send → record keeps two overlapping
-runs from both sending. Transient failures (no connection, 4xx) are retried with growing pauses;
+digests records every send that reached the server (digest, content hash, list, recipients, message
+id, time, status); the same digest is not sent to the same list again unless asked. A send that
+failed before the message went out is not recorded; one that only some recipients accepted is, so
+the next run sends only to the others; one whose outcome is unknown (a "pending" mark left by a
+killed run, a connection lost after the final dot) blocks later runs until a person decides. A
+lock around check → send → record keeps two overlapping runs from both sending. Transient failures (no connection, 4xx) are retried with growing pauses;
 permanent ones (5xx, authentication, TLS trust) stop at once with the server's own words.
 
 Headers are built with the standard `email` package under its strict policy, which refuses CR/LF
@@ -21,7 +23,7 @@ import smtplib
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email import policy
@@ -191,11 +193,43 @@ def build_message(
 
 
 class SendFailure(Exception):
-    """Nothing (or not everything) was delivered. `transient`: worth trying again later."""
+    """Nothing (or not everything, or maybe everything) was delivered. `transient`: worth trying again later."""
 
-    def __init__(self, message: str, *, transient: bool, attempts: int = 1) -> None:
+    def __init__(self, message: str, *, transient: bool, attempts: int = 1, uncertain: bool = False) -> None:
         super().__init__(message)
-        self.message, self.transient, self.attempts = message, transient, attempts
+        self.message, self.transient, self.attempts, self.uncertain = message, transient, attempts, uncertain
+
+
+class LedgerFailure(SendFailure):
+    """The ledger cannot be written: the job can no longer tell what it sent, so it stops."""
+
+
+class _Watched(smtplib.SMTP):
+    """Knows when the message's final dot has gone out. From then on the server may have taken the
+    message, so a connection lost before its reply is no reason to send it again: that would be
+    the duplicate the ledger exists to prevent. `before_data` runs just before DATA (the ledger's
+    "pending" mark, so that even a killed process leaves a trace)."""
+
+    before_data: Callable[[], None] = staticmethod(lambda: None)
+    message_out = False
+    _in_data = False
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.before_data()
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s: Any) -> None:
+        super().send(s)
+        if self._in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.message_out = True
+
+
+class _WatchedSSL(_Watched, smtplib.SMTP_SSL):
+    pass
 
 
 def _reply(code: int, text: bytes | str) -> str:
@@ -249,13 +283,22 @@ def _tls_context(config: MailConfig, root: Path) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(cafile) if cafile else None)
 
 
-def _send_once(config: MailConfig, root: Path, password: str | None, message: EmailMessage, recipients: list[str]) -> None:
+def _send_once(
+    config: MailConfig,
+    root: Path,
+    password: str | None,
+    message: EmailMessage,
+    recipients: list[str],
+    before_data: Callable[[], None],
+) -> dict[str, str]:
+    """One SMTP session; the recipients the server refused (address → its reply) when it took the rest."""
     host, port, timeout = config.host, config.effective_port, config.timeout
-    smtp: smtplib.SMTP
+    smtp: _Watched
     if config.security == "ssl":
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=_tls_context(config, root))
+        smtp = _WatchedSSL(host, port, timeout=timeout, context=_tls_context(config, root))
     else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
+        smtp = _Watched(host, port, timeout=timeout)
+    smtp.before_data = before_data
     try:
         if config.security == "starttls":
             smtp.starttls(context=_tls_context(config, root))
@@ -263,18 +306,23 @@ def _send_once(config: MailConfig, root: Path, password: str | None, message: Em
             smtp.login(config.username, password or "")
         envelope_from = _one_address(config.sender).addr_spec
         refused = smtp.send_message(message, envelope_from, [_one_address(a).addr_spec for a in recipients])
+    except smtplib.SMTPResponseException:
+        raise  # the server answered, so it did not take the message: safe to classify and retry
+    except (smtplib.SMTPException, OSError) as error:
+        if not smtp.message_out:
+            raise
+        why = classify(error, config).message
+        raise SendFailure(
+            f"{why} after the whole message went out, before the server confirmed it: it may have been delivered",
+            transient=False,
+            uncertain=True,
+        ) from None
     finally:
         try:
             smtp.quit()
         except (smtplib.SMTPException, OSError):
             smtp.close()
-    if refused:
-        listed = "; ".join(f"{address}: {_reply(code, text)}" for address, (code, text) in refused.items())
-        accepted = len(recipients) - len(refused)
-        raise SendFailure(
-            f"partial delivery: {accepted} of {len(recipients)} recipients accepted, refused: {listed}; not recorded as sent",
-            transient=False,
-        )
+    return {address: _reply(code, text) for address, (code, text) in refused.items()}
 
 
 def send(
@@ -284,13 +332,13 @@ def send(
     message: EmailMessage,
     recipients: list[str],
     on_retry: Callable[[SendFailure, int, float], None] | None = None,
-) -> int:
-    """Deliver with retries on transient failures; returns the number of attempts made, raises SendFailure."""
+    before_data: Callable[[], None] = lambda: None,
+) -> tuple[int, dict[str, str]]:
+    """Deliver with retries on transient failures: (attempts made, refused recipients); raises SendFailure."""
     attempts = config.retries + 1
     for attempt in range(1, attempts + 1):
         try:
-            _send_once(config, root, password, message, recipients)
-            return attempt
+            return attempt, _send_once(config, root, password, message, recipients, before_data)
         except SendFailure as failure:
             failure.attempts = attempt
             raise
@@ -322,10 +370,15 @@ class LedgerEntry(BaseModel):
     message_id: str
     time: dt.datetime
     server: str
+    status: Literal["sent", "partial", "pending", "uncertain"] = "sent"
+    """sent: every recipient listed accepted it. partial: only those listed did (`refused` the others).
+    pending: being sent (left behind, the run was killed mid-send). uncertain: the connection broke
+    after the message went out. The last two may have been delivered: only a person can tell."""
+    refused: list[str] = Field(default_factory=list)
 
 
 class Ledger(BaseModel):
-    """Every completed send, oldest first. Only whole deliveries are ever written here."""
+    """Every send that reached the server, oldest first: complete, partial or of unknown outcome."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -333,6 +386,17 @@ class Ledger(BaseModel):
 
     def find(self, digest: str, list_name: str) -> LedgerEntry | None:
         return next((e for e in reversed(self.sent) if e.digest == digest and e.list == list_name), None)
+
+    def delivered(self, digest: str, list_name: str) -> set[str]:
+        """Addresses that accepted this digest for this list, over every send of it."""
+        done = (e for e in self.sent if e.digest == digest and e.list == list_name and e.status in ("sent", "partial"))
+        return {address for e in done for address in e.recipients}
+
+    def replace(self, message_id: str, entry: LedgerEntry | None) -> None:
+        """Drop the entries of `message_id` (its "pending" mark) and append `entry` if any."""
+        self.sent = [e for e in self.sent if e.message_id != message_id]
+        if entry is not None:
+            self.sent.append(entry)
 
 
 def read_ledger(path: Path) -> Ledger:
@@ -387,7 +451,9 @@ def deliver(
     """Mail one built digest to one list, once: check the ledger, send (or write the .eml), record.
 
     The key is (digest name, list): a digest rebuilt with other content after it was sent is not
-    sent again on its own either; `resend` sends anyway. `dry_run` writes `<name>.<list>.eml` next to
+    sent again on its own either; after a partial delivery only the recipients who lack it are
+    sent it; after a send of unknown outcome nothing is sent until a person decides; `resend`
+    sends anyway. `dry_run` writes `<name>.<list>.eml` next to
     the digest and neither sends nor records.
     """
     recipients = recipients_of(config, list_name, workspace)
@@ -398,25 +464,80 @@ def deliver(
     ledger_path = digest.folder / LEDGER_NAME
     templates = Templates(workspace.root)
     with _locked(digest.folder):
-        previous = read_ledger(ledger_path).find(manifest.name, list_name)
+        ledger = read_ledger(ledger_path)
+        previous = ledger.find(manifest.name, list_name)
         if previous and not resend and not dry_run:
-            return Delivery("already-sent", list_name, recipients, previous=previous)
+            if previous.status in ("pending", "uncertain"):
+                how = "was killed while sending it" if previous.status == "pending" else "lost the connection while sending it"
+                raise SendFailure(
+                    f"an earlier run {how} on {previous.time:%Y-%m-%d %H:%M} UTC (message {previous.message_id}), so it may "
+                    "have been delivered: check a recipient's mailbox or the server's log, then use --resend if it did not "
+                    "arrive; nothing sent",
+                    transient=False,
+                )
+            if previous.status == "sent":
+                return Delivery("already-sent", list_name, recipients, previous=previous)
+            # partial: the ones who have it are not sent it twice
+            have = ledger.delivered(manifest.name, list_name)
+            recipients = [a for a in recipients if _one_address(a).addr_spec not in have]
+            if not recipients:
+                return Delivery("already-sent", list_name, recipients, previous=previous)
         message = build_message(templates, config, digest, recipients)
         if dry_run:
             eml = digest.folder / f"{manifest.name}.{list_name}.eml"
             write_atomic(eml, message.as_bytes(policy=policy.default))
             return Delivery("dry-run", list_name, recipients, previous=previous, eml=eml)
-        attempts = send(config, workspace.root, password, message, recipients, on_retry=on_retry)
-        entry = LedgerEntry(
-            digest=manifest.name,
-            sha256=manifest.sha256,
-            list=list_name,
-            recipients=[_one_address(a).addr_spec for a in recipients],
-            message_id=str(message["Message-ID"]),
-            time=dt.datetime.now(dt.UTC).replace(microsecond=0),
-            server=f"{config.host}:{config.effective_port}",
-        )
-        ledger = read_ledger(ledger_path)
-        ledger.sent.append(entry)
-        write_atomic(ledger_path, ledger.model_dump_json(indent=2).encode("utf-8") + b"\n")
-        return Delivery("sent", list_name, recipients, entry=entry, previous=previous, attempts=attempts)
+        message_id = str(message["Message-ID"])
+        addresses = [_one_address(a).addr_spec for a in recipients]
+
+        def entry(status: Literal["sent", "partial", "pending", "uncertain"], refused: Sequence[str] = ()) -> LedgerEntry:
+            return LedgerEntry(
+                digest=manifest.name,
+                sha256=manifest.sha256,
+                list=list_name,
+                recipients=[a for a in addresses if a not in refused],
+                message_id=message_id,
+                time=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                server=f"{config.host}:{config.effective_port}",
+                status=status,
+                refused=list(refused),
+            )
+
+        def record(new: LedgerEntry | None, *, sent: bool) -> None:
+            ledger = read_ledger(ledger_path)
+            ledger.replace(message_id, new)
+            try:
+                write_atomic(ledger_path, ledger.model_dump_json(indent=2).encode("utf-8") + b"\n")
+            except OSError as error:
+                what = "it was sent, but" if sent else "nothing sent:"
+                raise LedgerFailure(
+                    f"{what} the mail ledger {ledger_path} cannot be written ({error.strerror or error}); "
+                    "until it can, the job cannot tell what it sent",
+                    transient=False,
+                ) from None
+
+        try:
+            attempts, refused = send(
+                config,
+                workspace.root,
+                password,
+                message,
+                recipients,
+                on_retry=on_retry,
+                before_data=lambda: record(entry("pending"), sent=False),
+            )
+        except SendFailure as failure:
+            if not isinstance(failure, LedgerFailure):  # drop the pending mark, or say the outcome is unknown
+                record(entry("uncertain") if failure.uncertain else None, sent=False)
+            raise
+        if refused:
+            record(entry("partial", list(refused)), sent=True)
+            listed = "; ".join(f"{address}: {reply}" for address, reply in refused.items())
+            raise SendFailure(
+                f"partial delivery: {len(recipients) - len(refused)} of {len(recipients)} recipients accepted, "
+                f"refused: {listed}; recorded, so the next run sends it only to the refused ones",
+                transient=False,
+            )
+        done = entry("sent")
+        record(done, sent=True)
+        return Delivery("sent", list_name, recipients, entry=done, previous=previous, attempts=attempts)

@@ -8,9 +8,13 @@ import hashlib
 import io
 import ipaddress
 import json
+import resource
 import shutil
+import signal
 import socket
 import ssl
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,6 +65,8 @@ class Recorder:
 
     answers: list[str] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    drop_after_data: int = 0
+    """Take the next N messages, then close the connection before answering (a server crashing mid-reply)."""
     received: list[Received] = field(default_factory=list)
     data_commands: int = 0
     greetings: int = 0
@@ -87,6 +93,10 @@ class Recorder:
         content = envelope.original_content or b""
         tls = server.transport is not None and server.transport.get_extra_info("ssl_object") is not None
         self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), content, tls))
+        if self.drop_after_data:
+            self.drop_after_data -= 1
+            assert server.transport is not None
+            server.transport.abort()
         return "250 2.0.0 OK: queued"
 
 
@@ -341,18 +351,76 @@ def test_a_5xx_stops_at_once_with_exit_5(ws: Path) -> None:
     assert ledger(ws) == []
 
 
-def test_a_partial_delivery_is_not_recorded(ws: Path) -> None:
+def test_a_partial_delivery_is_recorded_and_the_next_run_sends_only_to_the_rest(ws: Path) -> None:
     recorder = Recorder(refuse={"bob@example.org"})
     with smtp_server(recorder) as port:
         configure(ws, port)
         partial = run("mail", NAME, "--to", "team")
         assert partial.exit_code == 5
         assert "partial delivery: 1 of 2 recipients accepted" in partial.stderr and "bob@example.org" in partial.stderr
-        assert ledger(ws) == []
+        assert [(e["status"], e["recipients"], e["refused"]) for e in ledger(ws)] == [
+            ("partial", ["ann@example.org"], ["bob@example.org"])
+        ]
         recorder.refuse.clear()
-        assert run("mail", NAME, "--to", "team").exit_code == 0, "not recorded, so the next run sends it"
-    assert [r.rcpt_tos for r in recorder.received] == [["ann@example.org"], TEAM]
-    assert len(ledger(ws)) == 1
+        assert run("mail", NAME, "--to", "team").exit_code == 0
+        third = run("mail", NAME, "--to", "team")
+        assert third.exit_code == 0 and "already sent" in third.stdout
+    assert [r.rcpt_tos for r in recorder.received] == [["ann@example.org"], ["bob@example.org"]], "nobody got it twice"
+    assert [e["status"] for e in ledger(ws)] == ["partial", "sent"]
+
+
+def test_a_connection_lost_after_the_message_went_out_is_not_sent_again(ws: Path) -> None:
+    """The server stored the message but died before its "250": a retry would be a duplicate."""
+    recorder = Recorder(drop_after_data=1)
+    with smtp_server(recorder) as port:
+        configure(ws, port)
+        first = run("mail", NAME, "--to", "team")
+        assert first.exit_code == 5, first.stderr
+        assert "it may have been delivered" in first.stderr and "Traceback" not in first.stderr
+        assert [e["status"] for e in ledger(ws)] == ["uncertain"]
+        again = run("mail", NAME, "--to", "team")
+        assert again.exit_code == 5 and "--resend" in again.stderr and "nothing sent" in again.stderr
+        assert len(recorder.received) == 1, "neither a retry nor the next run sent it again"
+        assert run("mail", NAME, "--to", "team", "--resend").exit_code == 0, "a person decided: it did not arrive"
+    assert len(recorder.received) == 2
+    assert [e["status"] for e in ledger(ws)] == ["uncertain", "sent"]
+
+
+def test_a_run_killed_mid_send_leaves_a_mark_the_next_run_obeys(ws: Path) -> None:
+    recorder = Recorder()
+    pending = {
+        "digest": NAME, "sha256": "0" * 64, "list": "team", "recipients": TEAM, "message_id": "<killed@example.org>",
+        "time": "2025-10-13T06:30:00Z", "server": "127.0.0.1:25", "status": "pending",
+    }  # fmt: skip
+    (ws / "build" / "digest" / "mail-ledger.json").write_text(json.dumps({"sent": [pending]}), encoding="utf-8")
+    with smtp_server(recorder) as port:
+        configure(ws, port)
+        result = run("mail", NAME, "--to", "team")
+    assert result.exit_code == 5
+    assert "was killed while sending it on 2025-10-13 06:30 UTC (message <killed@example.org>)" in result.stderr
+    assert recorder.received == [] and recorder.data_commands == 0
+
+
+def test_a_ledger_that_cannot_be_written_stops_the_send_before_data(ws: Path) -> None:
+    """The "pending" mark cannot be written (RLIMIT_FSIZE: the disk is full for this process): the job
+    stops before DATA rather than send something it could not record."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        configure(ws, port)
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", "mail", NAME, "--to", "team"],
+            cwd=ws, capture_output=True, text=True, preexec_fn=limit, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 5, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "nothing sent: the mail ledger" in done.stderr and "File too large" in done.stderr
+    assert recorder.data_commands == 0 and recorder.received == []
+    assert ledger(ws) == []
 
 
 def test_a_rejected_login_is_a_clear_error_and_leaves_the_ledger_empty(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -418,7 +486,14 @@ def test_cr_lf_in_titles_cannot_add_headers(ws: Path) -> None:
     assert received.rcpt_tos == TEAM, "nobody else got it"
     message = received.message
     assert {key.lower() for key in message} == {
-        "subject", "from", "to", "date", "message-id", "x-briefgen-digest", "mime-version", "content-type"
+        "subject",
+        "from",
+        "to",
+        "date",
+        "message-id",
+        "x-briefgen-digest",
+        "mime-version",
+        "content-type",
     }
     assert "Quarterly review Bcc: attacker@evil.example X-Injected: yes" in message["Subject"]
     head = received.data.split(b"\r\n\r\n", 1)[0]

@@ -18,7 +18,8 @@ from briefgen.problems import BriefError
 EXIT_MAIL_RETRY = 4
 """Nothing was sent because of a transient failure (no connection, 4xx) that outlasted the retries: run again later."""
 EXIT_MAIL_FAILED = 5
-"""The server refused for good (5xx, authentication, TLS trust) or only some recipients got it: a person must look."""
+"""The server refused for good (5xx, authentication, TLS trust), only some recipients got it, or the outcome is
+unknown (the connection broke after the message went out; the ledger cannot be written): a person must look."""
 
 
 def _recipients(count: int) -> str:
@@ -59,7 +60,7 @@ def send_digest(
             print_problems(error.problems)
             return EXIT_USAGE
         except SendFailure as failure:
-            kind = "temporary failure, try again later" if failure.transient else "not sent"
+            kind = "temporary failure, try again later" if failure.transient else "a person must look"
             click.secho(f"error: {name} to {list_name}: {failure.message} ({kind})", fg="red", err=True)
             code = max(code, EXIT_MAIL_RETRY if failure.transient else EXIT_MAIL_FAILED)
             continue
@@ -99,7 +100,9 @@ def mail(digest_ref: str, lists: tuple[str, ...], dry_run: bool, resend: bool, o
     every completed send: sending the same digest to the same list again does nothing, unless --resend.
 
     Exit codes: 0 sent, already sent, or dry run; 2 usage or configuration error; 4 temporary
-    failure (retried, then gave up: run again later); 5 refused (5xx, login, TLS) or partly delivered.
+    failure (retried, then gave up: run again later); 5 refused (5xx, login, TLS), partly delivered
+    (the next run sends only to the others), or of unknown outcome (connection lost after the whole
+    message went out, or an earlier run killed mid-send: nothing is sent until --resend).
     """
     workspace = workspace_or_exit()
     try:
