@@ -255,3 +255,20 @@ def test_pdf_bytes_are_identical_for_identical_input(tmp_path: Path, monkeypatch
         assert run("build", "-f", "pdf").exit_code == 0
         outputs.append((root / "build" / "pdf" / f"{EXAMPLE_ID}.pdf").read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_workspace_pdf_css_applies_and_its_warnings_reach_every_brief(workspace: Path) -> None:
+    """Workers parse the stylesheet once and reuse it: its rules still apply and each brief still hears its warnings."""
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "pdf.css").write_text(
+        "@page { margin: 2cm; @top-right { content: 'WORKSPACE CSS' } }\nh1 { colour: red }\n", encoding="utf-8"
+    )
+    second = (workspace / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8").replace("id: ", "# id: ", 1)
+    (workspace / "briefs" / "second.yaml").write_text(second, encoding="utf-8")
+    result = run("build", "-f", "pdf", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    warned = {line.split(": ")[1] for line in result.stderr.splitlines() if "colour" in line}
+    assert warned == {f"briefs/{EXAMPLE_ID}.yaml", "briefs/second.yaml"}, result.stderr
+    for name in (EXAMPLE_ID, "second"):
+        reader = PdfReader(workspace / "build" / "pdf" / f"{name}.pdf")
+        assert all("WORKSPACE CSS" in page.extract_text() for page in reader.pages)

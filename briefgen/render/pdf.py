@@ -6,10 +6,11 @@ Imported only when a PDF is wanted: WeasyPrint takes most of a second to import.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from briefgen.fetching import WorkspaceFetcher
@@ -26,6 +27,12 @@ class _Collect(logging.Handler):
 
 
 _fonts: FontConfiguration | None = None
+_sheets: dict[tuple[str, str], tuple[CSS, list[str]]] = {}
+"""Parsed stylesheets (and the warnings parsing gave, repeated for every brief that uses them) by
+(workspace, text): a worker parses the CSS its briefs share once, not per brief."""
+_FIRST_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+"""Our templates' one <style> in <head>. Brief text cannot close it early: it is escaped, and what
+the head holds before the style (the title, meta tags) is escaped too."""
 
 
 def warm_up() -> None:
@@ -50,8 +57,23 @@ def html_to_pdf(html: str, root: Path) -> tuple[bytes, list[str]]:
     logger.addHandler(collect)
     propagate, logger.propagate = logger.propagate, False
     try:
-        document = HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=WorkspaceFetcher(root))
-        pdf = document.write_pdf(pdf_tags=True, font_config=_fonts)
+        base_url = root.resolve().as_uri() + "/"
+        fetcher = WorkspaceFetcher(root)
+        stylesheets = []
+        style = _FIRST_STYLE.search(html)
+        if style:
+            key = (base_url, style.group(1))
+            if key not in _sheets:
+                if len(_sheets) >= 16:  # a long-lived preview whose CSS is being edited
+                    _sheets.clear()
+                sheet = CSS(string=style.group(1), base_url=base_url, url_fetcher=fetcher, font_config=_fonts)
+                _sheets[key] = sheet, collect.messages[:]
+            else:
+                collect.messages.extend(_sheets[key][1])
+            stylesheets.append(_sheets[key][0])
+            html = html[: style.start()] + html[style.end() :]
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        pdf = document.write_pdf(stylesheets=stylesheets, pdf_tags=True, font_config=_fonts)
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
