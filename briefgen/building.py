@@ -206,8 +206,8 @@ def _plan(
     for path in files:
         source = display_path(path, root)
         plan.seen.add(source)
-        known = None if force else manifest.entries.get(source)
-        fresh = _unchanged(known, path, root) if known else None
+        known = manifest.entries.get(source)  # even with --force: its outputs' names, to replace or remove
+        fresh = _unchanged(known, path, root) if known and not force else None
         up_to_date = fresh is not None and not _stale(fresh, formats, out, fresh.key(print_))
         if fresh is not None and up_to_date and ids.claim(fresh.id, source) is None:
             manifest.entries[source] = fresh
@@ -225,7 +225,11 @@ def _plan(
             plan.failed.append(result)
             continue
         old_outputs = dict(known.outputs) if known else {}
-        entry = Entry(item.brief.id, state, _references(workspace, item), old_outputs)
+        deps = _references(workspace, item)
+        for name in sorted(set(known.deps) - set(deps)) if known else ():  # files the last PDF loaded
+            with contextlib.suppress(OSError):  # gone: the key changes, the PDF is rebuilt without it
+                deps[name] = FileState.of(root / name)
+        entry = Entry(item.brief.id, state, deps, old_outputs)
         stale = formats if force else _stale(entry, formats, out, entry.key(print_))
         if not stale:
             manifest.entries[source] = entry
@@ -264,7 +268,13 @@ def _clean_temporaries(out: Path) -> None:
                 leftover.unlink(missing_ok=True)
 
 
-def _record(manifest: Manifest, entry: Entry, key: str, outcome: worker.Outcome, out: Path) -> None:
+def _record(manifest: Manifest, entry: Entry, key: str, outcome: worker.Outcome, out: Path, root: Path, print_: str) -> None:
+    new = sorted(outcome.fetched - set(entry.deps))  # an image or font a template loads: an input too
+    for name in new:
+        with contextlib.suppress(OSError):
+            entry.deps[name] = FileState.of(root / name)
+    if new:
+        key = entry.key(print_)
     for fmt, path in outcome.written.items():
         relative = path.relative_to(out).as_posix()
         previous = entry.outputs.get(fmt)
@@ -295,7 +305,8 @@ def build(
     report = BuildReport([], 0.0, notes=[note] if note else [])
     _clean_temporaries(out)
     templates = Templates(workspace.root)
-    plan = _plan(workspace, files, manifest, chosen, out, fingerprint(workspace, templates), force)
+    print_ = fingerprint(workspace, templates)
+    plan = _plan(workspace, files, manifest, chosen, out, print_, force)
     if not paths:
         report.notes.extend(_prune(manifest, plan.seen, out))
     report.skipped = plan.skipped
@@ -313,7 +324,7 @@ def build(
         finish(result)
     try:
         for (_, entry, key), outcome in _execute(workspace, plan.tasks, jobs):
-            _record(manifest, entry, key, outcome, out)
+            _record(manifest, entry, key, outcome, out, workspace.root, print_)
             finish(BriefResult(outcome.source, entry.id, list(outcome.written.values()), outcome.problems, outcome.warnings))
     finally:
         if manifest.entries or manifest.path.exists():

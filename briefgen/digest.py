@@ -258,7 +258,8 @@ def pdf_html(templates: Templates, digest: Digest) -> str:
 def render_pdf(templates: Templates, digest: Digest, root: Path) -> tuple[bytes, list[str]]:
     from briefgen.render.pdf import html_to_pdf  # WeasyPrint: imported only when a PDF is made
 
-    return html_to_pdf(pdf_html(templates, digest), root)
+    rendered = html_to_pdf(pdf_html(templates, digest), root)
+    return rendered.data, rendered.warnings
 
 
 def render_markdown(templates: Templates, digest: Digest) -> str:

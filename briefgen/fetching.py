@@ -23,6 +23,8 @@ class WorkspaceFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.root = root.resolve()
+        self.served: set[str] = set()
+        """Workspace-relative names of the files handed out: inputs of the PDF, for change detection."""
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower()
@@ -45,5 +47,6 @@ class WorkspaceFetcher(URLFetcher):
             body = handle.read(MAX_RESOURCE_BYTES + 1)
         if len(body) > MAX_RESOURCE_BYTES:
             raise BlockedResource(f"file larger than {MAX_RESOURCE_BYTES} bytes: {path}")
+        self.served.add(path.relative_to(self.root).as_posix())
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body, {"Content-Type": content_type})

@@ -6,8 +6,9 @@ id, time, status); the same digest is not sent to the same list again unless ask
 failed before the message went out is not recorded; one that only some recipients accepted is, so
 the next run sends only to the others; one whose outcome is unknown (a "pending" mark left by a
 killed run, a connection lost after the final dot) blocks later runs until a person decides. A
-lock around check → send → record keeps two overlapping runs from both sending. Transient failures (no connection, 4xx) are retried with growing pauses;
-permanent ones (5xx, authentication, TLS trust) stop at once with the server's own words.
+lock around check → send → record keeps two overlapping runs from both sending. Transient
+failures (no connection, 4xx) are retried with growing pauses; permanent ones (5xx,
+authentication, TLS trust) stop at once with the server's own words.
 
 Headers are built with the standard `email` package under its strict policy, which refuses CR/LF
 in a header value; on top of that every header value is collapsed to one line first, so a brief's

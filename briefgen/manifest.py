@@ -77,6 +77,8 @@ class Entry:
 class Manifest:
     out: Path
     entries: dict[str, Entry] = field(default_factory=dict)
+    saved: bytes = b""
+    """The bytes on disk when loaded: a no-op build rewrites (and fsyncs) nothing."""
 
     @property
     def path(self) -> Path:
@@ -87,7 +89,8 @@ class Manifest:
         """The manifest, and a warning when one existed but could not be used."""
         path = out / MANIFEST_NAME
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_bytes()
+            raw = json.loads(text.decode("utf-8"))
         except (FileNotFoundError, NotADirectoryError):
             return cls(out), None
         except (OSError, ValueError) as error:
@@ -98,14 +101,17 @@ class Manifest:
             entries = {name: _entry(value) for name, value in raw["briefs"].items()}
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             return cls(out), f"{path}: invalid build manifest ({error}); rebuilding everything"
-        return cls(out, entries), None
+        return cls(out, entries, text), None
 
     def save(self) -> None:
         data: dict[str, Any] = {
             "version": FORMAT_VERSION,
             "briefs": {name: asdict(entry) for name, entry in sorted(self.entries.items())},
         }
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+        text = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
+        if text != self.saved or not self.path.is_file():
+            write_atomic(self.path, text)
+            self.saved = text
 
 
 def _entry(value: dict[str, Any]) -> Entry:

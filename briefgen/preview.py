@@ -166,8 +166,9 @@ class Site:
             problem = Problem(source, 1, 1, f"cannot make PDFs: {error}", hint="WeasyPrint needs Pango; run scripts/setup")
             return self._problems("PDFs cannot be made here", [problem], HTTPStatus.INTERNAL_SERVER_ERROR)
         with self._pdf_lock:
-            data, warnings = render_pdf(templates, view, self.root)
-        for message in warnings:
+            rendered = render_pdf(templates, view, self.root)
+        data = rendered.data
+        for message in rendered.warnings:
             self.log(f"warning: {source}: pdf: {message}")
         return Page(HTTPStatus.OK, "application/pdf", data, {"Content-Disposition": f'inline; filename="{key}.pdf"'})
 

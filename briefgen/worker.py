@@ -39,6 +39,8 @@ class Outcome:
     written: dict[Format, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    fetched: set[str] = field(default_factory=set)
+    """Workspace files the PDF loaded: inputs beside the brief and its sources."""
 
 
 class _State:
@@ -112,9 +114,10 @@ def _render_format(fmt: Format, view: dict[str, Any], outcome: Outcome) -> bytes
         hint = "run `briefgen doctor`; WeasyPrint needs Pango"
         outcome.problems.append(Problem(outcome.source, 1, 1, f"cannot make PDFs: {reason}", hint=hint))
         return None
-    data, warnings = _state.pdf.render_pdf(_state.templates, view, _state.root)
-    outcome.warnings.extend(f"{outcome.source}: pdf: {message}" for message in warnings)
-    return data
+    rendered = _state.pdf.render_pdf(_state.templates, view, _state.root)
+    outcome.warnings.extend(f"{outcome.source}: pdf: {message}" for message in rendered.warnings)
+    outcome.fetched |= rendered.files
+    return rendered.data
 
 
 def _template_problem(source: str, error: Exception) -> Problem:

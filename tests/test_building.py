@@ -46,6 +46,14 @@ def test_second_build_skips_everything_and_touches_nothing(workspace: Path) -> N
     assert outputs(workspace) == before
 
 
+def test_no_op_build_does_not_rewrite_the_manifest(workspace: Path) -> None:
+    assert run("build", "-f", "md").exit_code == 0
+    manifest = workspace / "build" / ".briefgen-manifest.json"
+    before = manifest.stat().st_mtime_ns, manifest.stat().st_ino
+    assert "1 up to date" in run("build", "-f", "md").stdout
+    assert (manifest.stat().st_mtime_ns, manifest.stat().st_ino) == before
+
+
 def test_changed_brief_is_rebuilt_but_a_touched_one_is_not(workspace: Path) -> None:
     assert run("build", "-f", "html,md").exit_code == 0
     brief = workspace / "briefs" / f"{EXAMPLE_ID}.yaml"
@@ -111,6 +119,33 @@ def test_renamed_id_replaces_its_old_output(workspace: Path) -> None:
     assert run("build", "-f", "md").exit_code == 0
     assert (workspace / "build" / "md" / "renamed.md").exists()
     assert not (workspace / "build" / "md" / "second.md").exists()
+
+
+def test_renamed_id_with_force_replaces_its_old_output_too(workspace: Path) -> None:
+    brief = write_variant(workspace, "second")
+    assert run("build", "-f", "md").exit_code == 0
+    brief.write_text("id: renamed\n" + brief.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run("build", "-f", "md", "--force").exit_code == 0
+    assert (workspace / "build" / "md" / "renamed.md").exists()
+    assert not (workspace / "build" / "md" / "second.md").exists(), "--force forgot what it had written"
+
+
+def test_an_image_a_template_loads_is_an_input(workspace: Path) -> None:
+    """Not a brief's own reference: a logo that a workspace template pulls in from outside templates/."""
+    (workspace / "assets").mkdir()
+    logo = workspace / "assets" / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "brief.pdf.j2").write_text(
+        '{% extends "builtin/brief.pdf.j2" %}{% block tags %}<img src="assets/logo.svg" alt="logo">{% endblock %}',
+        encoding="utf-8",
+    )
+    first = run("build", "-f", "pdf")
+    assert first.exit_code == 0 and "warning" not in first.stderr, first.stderr
+    assert "0 briefs built, 1 up to date" in run("build", "-f", "pdf").stdout, "stable once the image is known"
+    logo.write_text(logo.read_text().replace('width="10" height="10"/>', 'width="5" height="5"/>'))
+    assert "1 brief built, 0 up to date" in run("build", "-f", "pdf").stdout, "the changed logo makes a new PDF"
+    assert "0 briefs built, 1 up to date" in run("build", "-f", "pdf").stdout
 
 
 @pytest.mark.parametrize("damage", ["garbage", "wrong shape", "empty"])

@@ -315,7 +315,7 @@ def pdf_renderer() -> Any:
 def test_schema_shaped_briefs_make_readable_pdfs(pdf_renderer: Any, data: dict[str, Any]) -> None:
     loaded = load_or_problems(dump(data, 1))
     assert loaded is not None
-    document, _ = pdf_renderer.render_pdf(TEMPLATES, prepare(loaded.brief, WORKSPACE.config), REPO)
+    document = pdf_renderer.render_pdf(TEMPLATES, prepare(loaded.brief, WORKSPACE.config), REPO).data
     reader = PdfReader(__import__("io").BytesIO(document))
     assert reader.pages
     assert words(reader.metadata.title or "") == words(loaded.brief.title)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +43,22 @@ def warm_up() -> None:
     HTML(string="<p>warm up</p>").write_pdf(font_config=_fonts)
 
 
-def render_pdf(templates: Templates, view: dict[str, Any], root: Path) -> tuple[bytes, list[str]]:
-    """One brief's PDF and every warning WeasyPrint logged while making it."""
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    data: bytes
+    warnings: list[str]
+    """Everything WeasyPrint logged at WARNING or above: surfaced to the user, never swallowed."""
+    files: frozenset[str]
+    """Workspace files the fetcher served (an image or font a template or stylesheet loads)."""
+
+
+def render_pdf(templates: Templates, view: dict[str, Any], root: Path) -> Rendered:
+    """One brief's PDF."""
     return html_to_pdf(templates.render("brief.pdf.j2", **view), root)
 
 
-def html_to_pdf(html: str, root: Path) -> tuple[bytes, list[str]]:
-    """Any HTML of ours → PDF, loading resources only through the workspace fetcher.
-
-    Returns the bytes and every warning WeasyPrint logged (to be surfaced, never swallowed).
-    """
+def html_to_pdf(html: str, root: Path) -> Rendered:
+    """Any HTML of ours → PDF, loading resources only through the workspace fetcher."""
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
@@ -78,4 +85,4 @@ def html_to_pdf(html: str, root: Path) -> tuple[bytes, list[str]]:
         logger.removeHandler(collect)
         logger.propagate = propagate
     assert pdf is not None
-    return pdf, collect.messages
+    return Rendered(pdf, collect.messages, frozenset(fetcher.served))
