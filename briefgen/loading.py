@@ -25,11 +25,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from briefgen.model import Brief, slugify
-from briefgen.problems import BriefError, Problem
+from briefgen.problems import BriefError, Problem, printable
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 50_000
+MAX_PROBLEMS = 50
 MAX_TEXT = 2 * MAX_BYTES
 """Characters of text after alias expansion: `&a <1 MB>` cited 40,000 times is 40 GB of page."""
 
@@ -252,22 +253,21 @@ def load_bytes(
     except ValidationError as error:
         problems = [_printable(_problem(display, err, positions)) for err in error.errors()]
         problems.sort(key=lambda p: (p.line, p.column))
+        if len(problems) > MAX_PROBLEMS:  # 20,000 unknown keys are one mistake, not a screenful per key
+            last = problems[MAX_PROBLEMS - 1]
+            more = f"… and {len(problems) - MAX_PROBLEMS} more problems in this file"
+            problems = [*problems[:MAX_PROBLEMS], Problem(display, last.line, last.column, more, hint="fix these first")]
         raise BriefError(problems) from None
     if brief.id is None:
         brief.id = default_id
     return LoadedBrief(brief, path or Path(display), display, positions)
 
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
-
 def _printable(problem: Problem) -> Problem:
-    """One line, nothing a terminal obeys or reorders: keys like `"a\\nb"`, `"\\e[2J"`, U+202E are echoed escaped."""
-
-    def clean(text: str) -> str:
-        return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
-
-    return dataclasses.replace(problem, message=clean(problem.message), field=clean(problem.field), hint=clean(problem.hint))
+    """Escaped where it is made, so callers that show `message` alone are safe too."""
+    return dataclasses.replace(
+        problem, message=printable(problem.message), field=printable(problem.field), hint=printable(problem.hint)
+    )
 
 
 # ---- mapping pydantic errors to positions and helpful messages --------------------------------

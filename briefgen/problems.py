@@ -7,8 +7,17 @@ annotate.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line, nothing a terminal obeys or reorders: a file name or key with a line break, `\\e[2J`
+    or U+202E is echoed escaped, so no input can forge or hide an error line."""
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +34,7 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.column}: "
         field = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{field}{self.message}{hint}"
+        return printable(f"{where}{field}{self.message}{hint}")
 
 
 class BriefError(Exception):

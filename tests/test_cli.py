@@ -148,3 +148,13 @@ def test_unwritable_output_folder_is_a_clear_error(workspace: Path) -> None:
     result = run("build", "-f", "md")
     assert result.exit_code == 1
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_brief_named_to_forge_lines_prints_escaped(workspace: Path) -> None:
+    (workspace / "briefs" / "evil\nfake.yaml:1:1: fine\u202e.yaml").write_text("title: [\n", encoding="utf-8")
+    result = run("build", "-f", "md")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert not any(line.startswith("fake.yaml") for line in lines), result.stderr
+    assert any(line.startswith("briefs/evil\\nfake.yaml:1:1: fine\\u202e.yaml:2:1: ") for line in lines), result.stderr
+    assert "\u202e" not in result.output

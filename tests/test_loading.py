@@ -603,3 +603,23 @@ def test_default_id_from_long_file_name_is_a_valid_slug(tmp_path: Path) -> None:
     brief_id = load_brief(path).brief.id
     assert brief_id == "a" * 99
     assert re.fullmatch(SLUG_PATTERN, brief_id)
+
+
+# ---- what reaches the terminal ---------------------------------------------------------------------
+
+
+def test_thousands_of_unknown_keys_are_capped_at_one_screen() -> None:
+    data = MINIMAL + b"".join(b"extra_%d: x\n" % i for i in range(2000))
+    problems = bytes_problems(data)
+    assert len(problems) == 51
+    assert problems[-1].message == "… and 1950 more problems in this file"
+    assert problems[-1].line == problems[-2].line, "the note sits where the shown ones end"
+
+
+def test_a_file_name_cannot_forge_or_reorder_error_lines(tmp_path: Path) -> None:
+    """A name holding a line break, an escape sequence or U+202E prints escaped, on its own line."""
+    name = "evil\nbriefs/fake.yaml:1:1: all good \x1b[2J\u202e.yaml"
+    problems = bytes_problems(b"title: [\n")
+    shown = str(Problem(name, 1, 1, problems[0].message))
+    assert "\n" not in shown and "\x1b" not in shown and "\u202e" not in shown
+    assert shown.startswith("evil\\nbriefs/fake.yaml:1:1: all good \\x1b[2J\\u202e.yaml:1:1: ")

@@ -14,6 +14,7 @@ import click
 from briefgen.building import BriefResult, BuildReport, build, default_jobs
 from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, print_problems, warn, workspace_or_exit
 from briefgen.config import FORMATS, Format, Workspace
+from briefgen.problems import printable
 
 EXIT_INTERRUPTED = 130
 
@@ -54,7 +55,7 @@ class Progress:
         if self.bar is not None:
             self.bar.update(1)  # type: ignore[attr-defined]
         elif not self.quiet and result.ok:
-            click.echo(f"built {result.source} → {', '.join(p.suffix[1:] for p in result.written)}", err=True)
+            click.echo(f"built {printable(result.source)} → {', '.join(p.suffix[1:] for p in result.written)}", err=True)
 
     def close(self) -> None:
         if self._bar_cm is not None:
@@ -103,7 +104,7 @@ def run_once(
         if "manifest" in note:
             warn(note)
         elif not quiet:
-            click.echo(note, err=True)
+            click.echo(printable(note), err=True)
     if not quiet or report.failed:
         click.echo(summary(report))
     return report

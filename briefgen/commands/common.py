@@ -7,7 +7,7 @@ import sys
 import click
 
 from briefgen.config import Workspace, find_workspace
-from briefgen.problems import BriefError, Problem
+from briefgen.problems import BriefError, Problem, printable
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -28,4 +28,4 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def warn(message: str) -> None:
-    click.secho(f"warning: {message}", fg="yellow", err=True)
+    click.secho(f"warning: {printable(message)}", fg="yellow", err=True)
