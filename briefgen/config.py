@@ -56,7 +56,10 @@ class Workspace(BaseModel):
             for err in error.errors():
                 key = ".".join(str(part) for part in (name, *err["loc"]))
                 line = _line_of(self.config_file, str(err["loc"][0])) if self.config_file and err["loc"] else 1
-                problems.append(Problem(display, line, 1, err["msg"], key))
+                message = err["msg"]
+            if "input" in err and not isinstance(err["input"], dict | list):  # name the value the user wrote
+                message = f"{err['input']!r}: {message[0].lower()}{message[1:]}"
+            problems.append(Problem(display, line, 1, message, key))
             raise BriefError(problems) from None
 
 
@@ -96,7 +99,10 @@ def _read(path: Path, table: str | None) -> dict[str, Any]:
         for err in error.errors():
             key = ".".join(str(part) for part in err["loc"])
             line = _line_of(path, str(err["loc"][0])) if err["loc"] else 1
-            problems.append(Problem(display, line, 1, err["msg"], key))
+            message = err["msg"]
+            if "input" in err and not isinstance(err["input"], dict | list):  # name the value the user wrote
+                message = f"{err['input']!r}: {message[0].lower()}{message[1:]}"
+            problems.append(Problem(display, line, 1, message, key))
         raise BriefError(problems) from None
 
 

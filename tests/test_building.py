@@ -272,9 +272,17 @@ def test_watch_rebuilds_on_save_and_survives_a_bad_brief(workspace: Path) -> Non
         assert process.poll() is None, "a bad brief must not end the watch"
         brief.write_text(brief.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8")
         _wait_for(lambda: "Draft" not in md.read_text(encoding="utf-8"))
+        config = workspace / "briefgen.toml"
+        config.write_text('handling = "TLP:RED"\n', encoding="utf-8")  # the config is read again on a save
+        brief.write_text(brief.read_text(encoding="utf-8").replace("handling: TLP:CLEAR\n", ""), encoding="utf-8")
+        _wait_for(lambda: "TLP:RED" in md.read_text(encoding="utf-8"))
+        config.write_text('handling = "TLP:PURPLE"\n', encoding="utf-8")
+        time.sleep(1.5)
+        assert process.poll() is None, "a broken config must not end the watch either"
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert "briefs/broken.yaml:2:1: YAML syntax:" in stderr
+    assert "briefgen.toml:1:" in stderr and "TLP:PURPLE" in stderr, stderr
     assert "Traceback" not in stderr

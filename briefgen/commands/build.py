@@ -13,8 +13,8 @@ import click
 
 from briefgen.building import BriefResult, BuildReport, build, default_jobs
 from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, print_problems, warn, workspace_or_exit
-from briefgen.config import FORMATS, Format, Workspace
-from briefgen.problems import printable
+from briefgen.config import FORMATS, Format, Workspace, find_workspace
+from briefgen.problems import BriefError, printable
 
 EXIT_INTERRUPTED = 130
 
@@ -86,6 +86,12 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _with_options(workspace: Workspace, paper: str | None) -> Workspace:
+    if not paper:
+        return workspace
+    return workspace.model_copy(update={"config": workspace.config.model_copy(update={"paper": paper})})
+
+
 def run_once(
     workspace: Workspace,
     paths: tuple[Path, ...],
@@ -142,16 +148,24 @@ def build_command(
     (every output is then either its old or its new complete version; run again to finish).
     """
     chosen = parse_formats(formats)
-    workspace = workspace_or_exit()
-    if paper:
-        workspace = workspace.model_copy(update={"config": workspace.config.model_copy(update={"paper": paper})})
+    workspace = _with_options(workspace_or_exit(), paper)
+
+    def rebuild() -> None:
+        """On a save: the config may be what changed, so it is read again; a broken one is reported, not fatal."""
+        try:
+            current = _with_options(find_workspace(workspace.root), paper)
+        except BriefError as error:
+            print_problems(error.problems)
+            return
+        run_once(current, paths, chosen, out, False, jobs, quiet)
+
     try:
         with _terminate_as_interrupt():
             report = run_once(workspace, paths, chosen, out, force, jobs, quiet)
             if watch:
                 from briefgen.watching import watch_and_rebuild
 
-                watch_and_rebuild(workspace, out, lambda: run_once(workspace, paths, chosen, out, False, jobs, quiet))
+                watch_and_rebuild(workspace, out, rebuild)
                 sys.exit(EXIT_OK)
     except KeyboardInterrupt:
         if watch:
