@@ -28,6 +28,7 @@ from typing import Any
 
 from briefgen import __version__, worker
 from briefgen.config import FORMATS, Format, Workspace
+from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.loading import LoadedBrief, load_brief
 from briefgen.manifest import Entry, FileState, Manifest
 from briefgen.problems import BriefError, Problem, display_path
@@ -344,15 +345,20 @@ def _execute(
     """Outcomes in completion order: in-process without PDFs, in a process pool with them."""
     if not tasks:
         return
+    timeout = workspace.config.pdf_timeout
     with_pdf = any("pdf" in task.formats for task, _, _ in tasks)
     if not with_pdf:
         worker.init(workspace.root, workspace.config, with_pdf=False)
         for item in tasks:
-            yield item, worker.render(item[0])
+            try:
+                with time_limit(timeout):
+                    outcome = worker.render(item[0])
+            except TimeLimitExceeded:
+                outcome = worker.Outcome(item[0].source, problems=[_too_slow(item[0].source, timeout)])
+            yield item, outcome
         return
     from pebble import ProcessExpired, ProcessPool
 
-    timeout = workspace.config.pdf_timeout
     workers = max(1, min(jobs or default_jobs(), len(tasks)))
     pool = ProcessPool(max_workers=workers, initializer=worker.init, initargs=(workspace.root, workspace.config, True))
     try:
@@ -364,9 +370,7 @@ def _execute(
             try:
                 outcome = future.result()
             except TimeoutError:
-                message = f"rendering took longer than {timeout:g} s and was stopped"
-                hint = "raise pdf_timeout in briefgen.toml, or look for what makes this brief so slow"
-                outcome = worker.Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message, hint=hint)])
+                outcome = worker.Outcome(item[0].source, problems=[_too_slow(item[0].source, timeout)])
             except ProcessExpired as error:
                 message = f"the rendering process died (exit code {error.exitcode})"
                 outcome = worker.Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
@@ -380,3 +384,9 @@ def _execute(
     finally:
         pool.close()
         pool.join()
+
+
+def _too_slow(source: str, timeout: float) -> Problem:
+    message = f"rendering took longer than {timeout:g} s and was stopped"
+    hint = "raise pdf_timeout in briefgen.toml, or look for what makes this brief so slow"
+    return Problem(source, 1, 1, message, hint=hint)

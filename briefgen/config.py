@@ -31,7 +31,9 @@ class Config(BaseModel):
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS))
     paper: Literal["A4", "Letter"] = "A4"
     handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
-    pdf_timeout: float = Field(60.0, gt=0, description="Seconds one PDF may take before it is abandoned.")
+    pdf_timeout: float = Field(
+        60.0, gt=0, description="Seconds one brief's render (its PDF; HTML and Markdown without PDF) may take before it is stopped."
+    )
     bluf_max_words: int = Field(120, gt=0, description="`briefgen check` warns about a longer BLUF.")
 
 

@@ -170,6 +170,25 @@ def test_slow_brief_is_stopped_and_the_rest_built(workspace: Path) -> None:
     assert not (workspace / "build" / "pdf" / "a-huge.pdf").exists()
 
 
+def test_a_markdown_render_that_never_ends_is_stopped_too(workspace: Path) -> None:
+    """Without PDFs the renders run in the build's own process, still under the time limit."""
+    write_variant(workspace, "endless", title="Endless")
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "brief.md.j2").write_text(
+        '{% extends "builtin/brief.md.j2" %}{% block header %}'
+        '{% if brief.title == "Endless" %}{% for i in range(10**10) %}{% endfor %}{% endif %}{{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    (workspace / "briefgen.toml").write_text("pdf_timeout = 1\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run("build", "-f", "md,html")
+    assert result.exit_code == 1, result.stderr
+    assert time.monotonic() - started < 30
+    assert "briefs/endless.yaml:1:1: rendering took longer than 1 s and was stopped" in result.stderr
+    assert (workspace / "build" / "md" / f"{EXAMPLE_ID}.md").is_file(), "the others are built"
+    assert not (workspace / "build" / "md" / "endless.md").exists()
+
+
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():

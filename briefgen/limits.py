@@ -1,0 +1,35 @@
+"""A time limit for work done in the main process: the HTML and Markdown renders of a build without
+PDFs, and the digest. PDFs have theirs in the worker pool; these run in-process to stay fast, but
+brief text is untrusted, so a brief that makes the pure-Python Markdown writer crawl must cost only
+its own output, not the build."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+
+class TimeLimitExceeded(BaseException):
+    """A BaseException, so that no `except Exception` on the way out turns it into a different error."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeLimitExceeded in the block after `seconds` (SIGALRM: main thread only, elsewhere no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise TimeLimitExceeded(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
