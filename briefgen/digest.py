@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from briefgen import __version__
 from briefgen.building import discover, load_all
 from briefgen.config import Workspace
+from briefgen.limits import time_limit
 from briefgen.loading import LoadedBrief
 from briefgen.model import Brief, Handling, Status, slugify
 from briefgen.problems import BriefError, Problem
@@ -441,14 +442,16 @@ def build_digest(workspace: Workspace, selection: Selection, out: Path | None = 
     digest = make_digest(workspace, [item.brief for item in chosen], selection)
     templates = Templates(workspace.root)
     folder = (out or workspace.root / workspace.config.out) / DIGEST_FOLDER
-    pdf, warnings = render_pdf(templates, digest, workspace.root)
-    report.warnings.extend(f"{digest.name}.pdf: {message}" for message in warnings)
-    outputs = {
-        "pdf": pdf,
-        "html": render_html(templates, digest).encode("utf-8"),
-        "md": render_markdown(templates, digest).encode("utf-8"),
-        "json": manifest_of(digest, pdf).model_dump_json(indent=2).encode("utf-8") + b"\n",
-    }
+    # One brief's allowance each: a layout that never ends must not hang the unattended job.
+    with time_limit(workspace.config.pdf_timeout * len(digest.items)):
+        pdf, warnings = render_pdf(templates, digest, workspace.root)
+        report.warnings.extend(f"{digest.name}.pdf: {message}" for message in warnings)
+        outputs = {
+            "pdf": pdf,
+            "html": render_html(templates, digest).encode("utf-8"),
+            "md": render_markdown(templates, digest).encode("utf-8"),
+            "json": manifest_of(digest, pdf).model_dump_json(indent=2).encode("utf-8") + b"\n",
+        }
     for extension, data in outputs.items():
         target = folder / f"{digest.name}.{extension}"
         write_atomic(target, data)

@@ -353,3 +353,16 @@ def test_period_labels() -> None:
     assert range_period(dt.date(2025, 12, 29), dt.date(2026, 1, 4)).dates == "29 December 2025 – 4 January 2026"
     assert range_period(dt.date(2025, 10, 6), dt.date(2025, 10, 6)).dates == "6 October 2025"
     assert range_period(dt.date(2025, 10, 6), dt.date(2025, 10, 12)).key == "2025-10-06_2025-10-12"
+
+
+def test_a_digest_that_never_finishes_rendering_is_stopped(digest_ws: Path) -> None:
+    """The weekly job is unattended: a template that never ends costs a clear error, not a hung job."""
+    (digest_ws / "templates").mkdir(exist_ok=True)
+    (digest_ws / "templates" / "digest.pdf.j2").write_text(
+        '{% for i in range(10**10) %}{% endfor %}{% extends "builtin/digest.pdf.j2" %}', encoding="utf-8"
+    )
+    (digest_ws / "briefgen.toml").write_text("pdf_timeout = 0.5\n", encoding="utf-8")
+    result = run("digest", "--week", "2025-W41")
+    assert result.exit_code == 1
+    assert "the digest took longer than 1.5 s (pdf_timeout for each brief) to render and was stopped" in result.stderr
+    assert not list((digest_ws / "build").rglob("digest-2025-W41.*"))

@@ -12,6 +12,7 @@ import jinja2
 from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_problems, warn, workspace_or_exit
 from briefgen.commands.mail import send_digest
 from briefgen.digest import Period, Selection, build_digest, open_digest, range_period, week_period
+from briefgen.limits import TimeLimitExceeded
 from briefgen.mailing import mail_config, recipients_of
 from briefgen.model import Status
 from briefgen.problems import BriefError, display_path
@@ -93,6 +94,10 @@ def digest(
         sys.exit(EXIT_ERRORS)
     except OSError as error:
         click.secho(f"error: cannot write the digest: {error.strerror or error} ({error.filename})", fg="red", err=True)
+        sys.exit(EXIT_ERRORS)
+    except TimeLimitExceeded as error:
+        limit = f"{error.args[0]:g} s (pdf_timeout for each brief)"
+        click.secho(f"error: the digest took longer than {limit} to render and was stopped; nothing written", fg="red", err=True)
         sys.exit(EXIT_ERRORS)
     print_problems(report.problems)
     for message in report.warnings:
