@@ -39,6 +39,7 @@ RULES: dict[str, Rule] = {
     "quote-not-in-source": Rule("error", "a key claim's or section's quote is not in the source file"),
     "quote-unchecked": Rule("warning", "a quote cannot be checked: a source it cites has no `file`"),
     "heading-not-in-source": Rule("error", "a section heading does not appear in the source"),
+    "heading-not-a-section": Rule("warning", "a section heading is in the source's text but is not one of its headings"),
     "heading-out-of-order": Rule("error", "sections are not in the source's order"),
     "heading-repeated": Rule("error", "two sections share one heading of the source"),
     "claim-without-source": Rule("error", "a key claim cites no source"),
@@ -91,6 +92,8 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 SCALE = [str(term) for term in Likelihood]
 _OFF_SCALE: list[tuple[str, str]] = [
+    # Earlier patterns win where two start at one word: "certainly not" before "certainly".
+    (r"(?:almost |nearly |virtually )?certainly not", Likelihood.ALMOST_NO_CHANCE),
     (r"almost certainly|nearly certain(?:ly)?|virtually certain(?:ly)?|all but certain", Likelihood.ALMOST_CERTAIN),
     (r"extremely likely", Likelihood.ALMOST_CERTAIN),
     (r"highly likely|highly probable", Likelihood.VERY_LIKELY),
@@ -98,6 +101,13 @@ _OFF_SCALE: list[tuple[str, str]] = [
     (r"more likely than not|quite likely|fairly likely|rather likely|probabl[ey]", Likelihood.LIKELY),
     (r"improbable|fairly unlikely|rather unlikely|somewhat unlikely", Likelihood.UNLIKELY),
     (r"(?:roughly |about )?even odds|fifty-fifty|fifty fifty|50[-/]50 chance|toss-up", Likelihood.ROUGHLY_EVEN_CHANCE),
+    # "Possibly" and "perhaps" say only that it can happen, neither expected nor ruled out: the middle
+    # of the scale is the nearest reading (an analyst who leans against it means "unlikely").
+    (r"possibly|perhaps", Likelihood.ROUGHLY_EVEN_CHANCE),
+    # "Conceivably" (it can be imagined) and "doubtful" (probably not) lean against the event.
+    (r"conceivably|doubtful(?:ly)?", Likelihood.UNLIKELY),
+    (r"certainly", Likelihood.ALMOST_CERTAIN),
+    # Not "may", "could" or "might": mostly permission, ability or plain conditionals, not estimates.
     (
         r"remote (?:chance|possibility|likelihood)|virtually impossible|almost impossible|little to no chance",
         Likelihood.ALMOST_NO_CHANCE,
@@ -364,12 +374,14 @@ class _BriefCheck:
         articles = list({id(article): article for article in self.articles.values()}.values())
         if not self.brief.sections or not articles:
             return
+        known = [h.text for article in articles for h in article.headings]
         places: list[tuple[int, int] | None] = []
         for i, section in enumerate(self.brief.sections):
-            place = self.locate_heading(section.heading, articles)
+            place, is_heading = self.locate_heading(section.heading, articles)
             places.append(place)
+            if place is not None and not is_heading:
+                self.not_a_section(i, section.heading, articles[place[0]], place[1], known)
             if place is None:
-                known = [h.text for article in articles for h in article.headings]
                 close = difflib.get_close_matches(section.heading, known, n=1, cutoff=0.5)
                 if close:
                     hint = f"did you mean '{close[0]}'?"
@@ -403,19 +415,40 @@ class _BriefCheck:
             hint = "the article's order: " + " → ".join(order)
             self.add("heading-out-of-order", ("sections", i, "heading"), f"section out of the source's order: {where}", hint)
 
+    def not_a_section(self, i: int, heading: str, article: Article, offset: int, known: list[str]) -> None:
+        """A heading matched only in the body (a bullet's label, a phrase): the brief no longer mirrors the sections."""
+        close = difflib.get_close_matches(heading, known, n=1, cutoff=0.5)
+        under = [h.text for h in article.headings if h.offset <= offset]
+        if close:
+            hint = f"the closest section heading is '{close[0]}'; "
+        elif under:
+            hint = f"it is under '{under[-1]}'; "
+        else:
+            hint = ""
+        if known:
+            hint += "the source's headings: " + " → ".join(known)
+        else:
+            hint += f"no section headings were found in {self.relative(article.path)}"
+        message = f"'{heading}' is in the source but not as one of its section headings"
+        self.add("heading-not-a-section", ("sections", i, "heading"), message, hint)
+
     @staticmethod
-    def locate_heading(heading: str, articles: list[Article]) -> tuple[int, int] | None:
-        """(article number, offset in its text) of the heading: a detected heading first, else anywhere in the text."""
+    def locate_heading(heading: str, articles: list[Article]) -> tuple[tuple[int, int] | None, bool]:
+        """(article number, offset in its text) of the heading, and whether it is a detected heading.
+
+        A detected heading wins; else the phrase anywhere in the text, whose place still orders the
+        sections (so one finding, not two, when the analyst renames a section to a phrase under it).
+        """
         wanted = normalise(heading)
         for number, article in enumerate(articles):
             for detected in article.headings:
                 if normalise(detected.text) == wanted:
-                    return number, detected.offset
+                    return (number, detected.offset), True
         for number, article in enumerate(articles):
             match = find_quote(heading, article.index)
             if match.found:
-                return number, match.start
-        return None
+                return (number, match.start), False
+        return None, False
 
     # -- language ------------------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import yaml
 
+from briefgen.building import discover
 from briefgen.config import Workspace
+from briefgen.loading import MAX_BYTES, _Stop, parse_yaml
 from briefgen.model import slugify
 from briefgen.problems import Problem, display_path
 from briefgen.schema import SCHEMA_PATH, schema_json
@@ -25,9 +27,9 @@ from briefgen.writing import write_atomic
 class ScaffoldError(Exception):
     """Why no brief was written: one problem, pinned to the file it is about."""
 
-    def __init__(self, file: str, message: str, hint: str = "", *, exists: bool = False) -> None:
+    def __init__(self, file: str, message: str, hint: str = "", *, exists: bool = False, line: int = 1, column: int = 1) -> None:
         super().__init__(message)
-        self.problem = Problem(file, 1, 1, message, hint=hint)
+        self.problem = Problem(file, line, column, message, hint=hint)
         self.exists = exists
 
 
@@ -125,10 +127,45 @@ def render_brief(
     return "\n".join(lines) + "\n"
 
 
+def _brief_id(path: Path) -> tuple[str | None, tuple[int, int]]:
+    """The id `check` would give the brief at `path`, and where it is declared.
+
+    Read as plain YAML, not validated: a brief with other mistakes still owns its id. One that
+    cannot be read at all owns its file name, as the loader would give it.
+    """
+    try:
+        with path.open("rb") as handle:
+            data, positions = parse_yaml(handle.read(MAX_BYTES + 1))
+    except (OSError, _Stop):  # unreadable, bad syntax, a bomb: parse_yaml raises nothing else
+        return None, (1, 1)
+    declared = data.get("id")
+    if isinstance(declared, str) and declared:
+        return declared, positions.of(("id",))
+    return None, (1, 1)
+
+
+def _owner_of(workspace: Workspace, brief_id: str, target: Path) -> tuple[Path, tuple[int, int]] | None:
+    """Another brief file (any *.yaml or *.yml that `check` would load) whose id is `brief_id`."""
+    files, _ = discover(workspace, [])
+    for path in files:
+        if path == target.resolve():
+            continue
+        declared, position = _brief_id(path)
+        if declared == brief_id:
+            return path, position
+        if slugify(path.stem) == brief_id:  # the loader's default id, and the file name `new` would write beside it
+            return path, (1, 1)
+    return None
+
+
 def scaffold(
     workspace: Workspace, source: Path, *, brief_id: str | None = None, force: bool = False, today: dt.date | None = None
 ) -> Scaffolded:
-    """Write briefs/<id>.yaml for the article at `source`; never replace a brief unless `force`."""
+    """Write briefs/<id>.yaml for the article at `source`; never replace a brief unless `force`.
+
+    Nor, even with `force`, give it an id another brief file already has: `check` and `build`
+    would refuse one of the two.
+    """
     root = workspace.root.resolve()
     resolved = source.resolve()
     if not resolved.is_relative_to(root):
@@ -147,6 +184,12 @@ def scaffold(
     if target.exists() and not force:
         hint = "pass --force to replace it, or --id to pick another id"
         raise ScaffoldError(display_path(target, root), "brief already exists", hint, exists=True)
+    owner = _owner_of(workspace, brief_id, target)
+    if owner:  # two briefs with one id: `check` and `build` refuse the second, so never write it (even with --force)
+        path, (line, column) = owner
+        hint = "pass --id to pick another id; --force only replaces a brief of the same file name"
+        message = f"id '{brief_id}' is already used by this brief"
+        raise ScaffoldError(display_path(path, root), message, hint, exists=True, line=line, column=column)
     try:
         article = read_article(resolved)
     except SourceError as error:

@@ -147,13 +147,39 @@ def test_estimative_language_is_a_warning_that_fails_only_when_strict(workspace:
         ("It is a probable outcome, though highly improbable in the short term.", ["probable", "highly improbable"]),
         ("There is a remote chance of a deal and even odds of a freeze.", ["remote chance", "even odds"]),
         ("Remote regions are improbable targets; a toss-up remains.", ["improbable", "toss-up"]),
-        ("Officials from remote areas said they would certainly attend.", []),
+        ("Officials from remote areas said they would attend.", []),
+        ("A deal is possibly near, perhaps by spring.", ["possibly", "perhaps"]),
+        ("Moscow will certainly refuse; Kyiv will certainly not agree.", ["certainly", "certainly not"]),
+        ("It is doubtful that talks resume; a freeze is conceivably near.", ["doubtful", "conceivably"]),
+        ("Doubtfully, a deal is Perhaps near.", ["Doubtfully", "Perhaps"]),
+        ("Talks may stall, could resume or might collapse.", []),
+        ("He called it “possibly the end” and “certainly” doubtful.", ["doubtful"]),
+        ("Uncertainly worded, perhapsy and impossibly vague.", []),
     ],
 )
 def test_likelihood_terms(workspace: Path, text: str, flagged: list[str]) -> None:
     path = brief_with(workspace, "words", bluf=f'"{text}"')
     found = [f for f in findings_of(workspace, path) if f.rule == "likelihood-off-scale"]
     assert [re.search(r"'(.+)' is not", f.message)[1] for f in found] == flagged  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("word", "term"),
+    [
+        ("possibly", "roughly even chance"),
+        ("perhaps", "roughly even chance"),
+        ("conceivably", "unlikely"),
+        ("doubtful", "unlikely"),
+        ("doubtfully", "unlikely"),
+        ("certainly", "almost certain"),
+        ("certainly not", "almost no chance"),
+    ],
+)
+def test_hedges_name_the_nearest_scale_term(workspace: Path, word: str, term: str) -> None:
+    path = brief_with(workspace, "hedge", bluf=f"A deal is {word} near.")
+    (finding,) = findings_of(workspace, path)
+    assert (finding.rule, finding.line, finding.column) == ("likelihood-off-scale", 4, 17)
+    assert finding.hint.startswith(f"use '{term}';")
 
 
 def test_confidence_and_likelihood_in_separate_sentences_are_fine(workspace: Path) -> None:
@@ -243,6 +269,38 @@ def test_reversed_sections_and_a_section_quote_not_in_the_source(workspace: Path
             "section out of the source's order: in the source it comes before 'The Path Forward: A Geopolitical Tug-of-War'",
         ),
     ]
+
+
+def test_a_heading_found_only_in_the_body_is_not_a_section(workspace: Path) -> None:
+    sections = (
+        "\n  - heading: Why the CIS Platform Matters"
+        "\n  - heading: Territorial Concessions as a Precondition"  # a bullet label of the first section
+    )
+    path = brief_with(workspace, "label", sections=sections)
+    found = findings_of(workspace, path)
+    assert [(f.rule, f.severity, f.line, f.column) for f in found] == [
+        ("heading-not-a-section", "warning", 13, 14),
+        ("heading-out-of-order", "error", 13, 14),  # the bullet's place still orders it: in the first section
+    ]
+    assert found[0].message == (
+        "'Territorial Concessions as a Precondition' is in the source but not as one of its section headings"
+    )
+    assert found[0].hint == (
+        "it is under 'Understanding the 'Alaska Summit' Provisions'; the source's headings: "
+        "Understanding the 'Alaska Summit' Provisions → Why the CIS Platform Matters → "
+        "The Path Forward: A Geopolitical Tug-of-War"
+    )
+    assert "comes before 'Why the CIS Platform Matters'" in found[1].message
+
+
+def test_a_body_heading_close_to_a_section_heading_names_it(workspace: Path) -> None:
+    path = brief_with(workspace, "close", sections="\n  - heading: the CIS Platform")  # in the body, near a heading
+    (finding,) = findings_of(workspace, path)
+    assert (finding.rule, finding.hint.split(";")[0]) == (
+        "heading-not-a-section",
+        "the closest section heading is 'Why the CIS Platform Matters'",
+    )
+    assert run("check", path).exit_code == 0 and run("check", "--strict", path).exit_code == 1
 
 
 def test_source_files_cannot_escape_the_workspace(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> None:

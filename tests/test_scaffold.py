@@ -73,6 +73,27 @@ def test_new_never_overwrites_without_force(workspace: Path) -> None:
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == [], "written atomically"
 
 
+def test_new_refuses_an_id_another_brief_file_has(workspace: Path) -> None:
+    shutil.copy(ARTICLES / "river-water-talks.txt", workspace / "seeds" / "drought.txt")
+    briefs = workspace / "briefs"
+    (briefs / "dry-season.yml").write_text("title: Dry season\nid: drought\n", encoding="utf-8")
+    (briefs / "broken.yaml").write_text("id: [drought\n", encoding="utf-8")  # unreadable YAML: its stem only
+    for force in ([], ["--force"]):  # --force replaces briefs/drought.yaml, never another file's brief
+        result = run("new", "seeds/drought.txt", *force)
+        assert result.exit_code == 1, result.stdout
+        assert result.stderr.startswith("briefs/dry-season.yml:2:5: id 'drought' is already used by this brief (")
+        assert "--id" in result.stderr and "Traceback" not in result.stderr
+        assert not (briefs / "drought.yaml").exists()
+    (briefs / "dry-season.yml").unlink()
+    (briefs / "archive").mkdir()
+    (briefs / "archive" / "Drought.yml").write_text("title: Old\n", encoding="utf-8")  # its id: its file name
+    nested = run("new", "seeds/drought.txt")
+    assert nested.exit_code == 1
+    assert nested.stderr.startswith("briefs/archive/Drought.yml:1:1: id 'drought' is already used by this brief")
+    assert run("new", "seeds/drought.txt", "--id", "drought-2025").exit_code == 0
+    assert run("new", "seeds/drought.txt", "--id", "broken").exit_code == 1, "a broken brief still owns its file name"
+
+
 def test_new_keeps_an_existing_schema(workspace: Path) -> None:
     (workspace / "schema").mkdir()
     (workspace / "schema" / "brief.schema.json").write_text("{}", encoding="utf-8")

@@ -152,6 +152,79 @@ def test_plain_text_headings_need_heading_shape_when_every_line_is_a_paragraph()
     assert article.tags == ("One", "Two")
 
 
+NUMBERED = """Grain Corridor Talks Resume in Istanbul
+
+Delegations from both sides met in Istanbul on Monday to discuss reopening the grain corridor, officials said.
+
+1. Background
+
+The corridor closed last summer after the previous deal lapsed. Exports fell sharply.
+
+The ministry listed three crops most affected:
+
+1. Wheat
+2. Barley
+3. Maize
+
+Prices rose as a result, traders said.
+
+2) The Deal
+
+Negotiators agreed in principle on inspections at sea, according to two people present.
+
+a) not a heading either
+
+The inspections would be carried out by a joint team, the people said.
+
+II. Outlook
+
+A final text is expected within weeks, though officials cautioned that it could slip.
+
+A. Options on the table
+
+Three options were discussed, none of them new, the delegates said afterwards.
+
+A. Keep the corridor as it is
+B. Extend it to more ports
+C. Close it again
+
+1. One Short Item
+
+2. Another Short Item
+
+The talks resume next week in the same hall, officials said.
+"""
+
+
+def test_numbered_headings_alone_between_prose_but_not_numbered_lists() -> None:
+    article = parse_article(NUMBERED, Path("numbered.txt"))
+    assert [h.text for h in article.headings] == ["1. Background", "2) The Deal", "II. Outlook", "A. Options on the table"]
+    assert [h.line for h in article.headings] == [5, 17, 25, 29]
+    assert "1. Wheat 2. Barley 3. Maize" in article.text
+
+
+def test_numbered_headings_when_every_line_is_a_paragraph() -> None:
+    text = (
+        "Opening paragraph of the story, long enough to be prose and ending with a full stop here.\n"
+        "1. Background\n"
+        "The corridor closed last summer after the previous deal lapsed, officials said.\n"
+        "A. The First Option\n"
+        "B. The Second Option\n"
+        "The talks resume next week in the same hall, officials said.\n"
+        "- II. A Bullet\n"
+        "II. Outlook\n"
+        "A final text is expected within weeks, officials said.\n"
+    )
+    assert [h.text for h in parse_article(text, Path("a.txt")).headings] == ["1. Background"]
+
+
+def test_numbered_headings_underlined_or_bold_only() -> None:
+    text = "Title\n\nSome prose paragraph here, long enough.\n\n1. Background\n-------------\n\nMore prose.\n"
+    assert [h.text for h in parse_article(text, Path("u.txt")).headings] == ["1. Background"]
+    markdown = "Intro paragraph.\n\n**II. Outlook**\n\nText.\n\n**1. Background**\n\nMore text.\n"
+    assert [h.text for h in parse_article(markdown, Path("b.md")).headings] == ["II. Outlook", "1. Background"]
+
+
 def test_format_is_sniffed_from_content(tmp_path: Path) -> None:
     page = tmp_path / "saved.txt"
     page.write_text("<!DOCTYPE html><html><body><article><h1>T</h1><p>Body text.</p></article></body></html>")

@@ -25,7 +25,8 @@ def new(source: Path, brief_id: str | None, force: bool) -> None:
     `yaml-language-server` line that gives editors completion from schema/brief.schema.json
     (written too when the workspace has none). SOURCE must be inside the workspace, e.g. under seeds/.
 
-    Exit codes: 0 written, 1 the brief already exists (use --force), 2 the article cannot be used.
+    Exit codes: 0 written, 1 the brief already exists (use --force) or another brief file has its id
+    (use --id), 2 the article cannot be used.
     """
     workspace = workspace_or_exit()
     try:

@@ -1,7 +1,7 @@
 """Plain-text heuristics: which lines of an article are headings, bylines, list items or prose.
 
 The plain-text reader decides every heading with them; the Markdown reader uses `_short_unpunctuated`
-for bold-only "headings", and the HTML reader builds its tag sets with `_set`.
+(after `_strip_number`) for bold-only "headings", and the HTML reader builds its tag sets with `_set`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ def _set(words: str) -> frozenset[str]:
 
 _MINOR_WORDS = _set("a an and as at but by for from in into nor of on or per the to vs via with over under about than")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•▪◦‣]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,7}|[A-Z])[.)]\s+(?=\S)")
+"""`1. `, `1) `, `II. `, `A. `: a list item's number, or a heading's where the line stands alone (see `_is_prose`)."""
 _UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
 _BYLINE = re.compile(r"^(?:by|photo|image|picture|source|credit|credits|published|updated|posted|filed)\b", re.IGNORECASE)
 _BOILERPLATE = re.compile(
@@ -27,6 +29,15 @@ _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 def _words(line: str) -> list[str]:
     return line.split()
+
+
+def _is_list_item(line: str) -> bool:
+    return bool(_LIST_ITEM.match(line) or _NUMBERED.match(line))
+
+
+def _strip_number(line: str) -> str:
+    """The line without its leading `1. `, `1) `, `II. ` or `A. `, to judge the words of a numbered heading."""
+    return _NUMBERED.sub("", line.strip(), count=1)
 
 
 def _is_hashtag_line(line: str) -> bool:
@@ -51,11 +62,14 @@ def _title_case_ish(line: str) -> bool:
 
 
 def _short_unpunctuated(line: str, max_words: int = 12) -> bool:
-    """A line that could be a heading: short, not a list item, byline, date line, link or sentence."""
+    """A line that could be a heading: short, not a list item, byline, date line, link or sentence.
+
+    A numbered line counts as a list item here; callers that know it stands alone strip its number first.
+    """
     text = line.strip()
     if not text or len(_words(text)) > max_words or len(text) > 120:
         return False
-    if _LIST_ITEM.match(text) or text.startswith(("#", ">", "|")) or _is_hashtag_line(text):
+    if _is_list_item(text) or text.startswith(("#", ">", "|")) or _is_hashtag_line(text):
         return False
     if _BYLINE.match(text) or _URL.search(text) or (_find_date(text) and len(_words(text)) <= 8):
         return False
@@ -85,3 +99,8 @@ def _is_body(block: list[str]) -> bool:
     """A paragraph of prose: ends a sentence or runs long."""
     text = " ".join(line.strip() for line in block)
     return len(_words(text)) >= 20 or text.rstrip("'\"’”)")[-1:] in (".", "!", "?", "…")
+
+
+def _is_prose(block: list[str]) -> bool:
+    """A paragraph of prose and not part of a list: what must surround a numbered heading."""
+    return _is_body(block) and not any(_is_list_item(line) for line in block)

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.sources.article import Article, _Builder
-from briefgen.sources.lines import _short_unpunctuated
+from briefgen.sources.lines import _short_unpunctuated, _strip_number
 from briefgen.sources.metadata import _as_date, _find_date, _http_url, hashtags
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -64,7 +64,7 @@ def _read_markdown(raw: str, path: Path) -> Article:
         title = title_block[3].strip()
     sections = [b for b in headings if b is not title_block]
     if not sections:  # no headings: paragraphs that are a short bold phrase and nothing else
-        sections = [b for b in blocks if b[4] and _short_unpunctuated(b[3].strip("*_ "), 14)]
+        sections = [b for b in blocks if b[4] and _short_unpunctuated(_strip_number(b[3].strip("*_ ")), 14)]
     level = min((b[1] for b in sections), default=0)
     section_ids = {id(b) for b in sections if b[1] == level}
     builder = _Builder()

@@ -6,7 +6,15 @@ import itertools
 from pathlib import Path
 
 from briefgen.sources.article import Article, _Builder
-from briefgen.sources.lines import _UNDERLINE, _is_body, _line_heading, _short_unpunctuated
+from briefgen.sources.lines import (
+    _NUMBERED,
+    _UNDERLINE,
+    _is_body,
+    _is_prose,
+    _line_heading,
+    _short_unpunctuated,
+    _strip_number,
+)
 from briefgen.sources.metadata import _find_date, hashtags
 
 
@@ -15,7 +23,11 @@ def _read_plain(raw: str, path: Path) -> Article:
     # Setext-style underlines (=== or --- under a short line) mark headings; drop the underline.
     underlined: set[int] = set()
     for number in range(1, len(lines)):
-        if _UNDERLINE.match(lines[number]) and lines[number - 1].strip() and _short_unpunctuated(lines[number - 1], 16):
+        if (
+            _UNDERLINE.match(lines[number])
+            and lines[number - 1].strip()
+            and _short_unpunctuated(_strip_number(lines[number - 1]), 16)
+        ):
             underlined.add(number - 1)
             lines[number] = ""
     non_empty = sum(1 for line in lines if line.strip())
@@ -45,8 +57,15 @@ def _read_plain(raw: str, path: Path) -> Article:
     for index, (number, block) in enumerate(blocks):
         first = block[0].strip()
         if 0 < index < len(blocks) - 1:
-            between = _is_body(blocks[index - 1][1]) and _is_body(blocks[index + 1][1])
-            heading = not in_front and _line_heading(first, line_mode=line_mode, between_prose=between)
+            before, after = blocks[index - 1][1], blocks[index + 1][1]
+            if _NUMBERED.match(first):
+                # `1. Background` alone between paragraphs of prose numbers a section; next to other
+                # numbered or bulleted lines it is one item of a list.
+                alone = len(block) == 1 and _is_prose(before) and _is_prose(after)
+                heading = alone and not in_front and _line_heading(_strip_number(first), line_mode=line_mode, between_prose=True)
+            else:
+                between = _is_body(before) and _is_body(after)
+                heading = not in_front and _line_heading(first, line_mode=line_mode, between_prose=between)
             if len(block) == 1 and (number in underlined or heading):
                 builder.add(first, heading_line=number + 1)
                 continue
