@@ -22,7 +22,7 @@ from typing import Any, Literal
 from briefgen.config import Workspace
 from briefgen.loading import LoadedBrief, Loc, field_path
 from briefgen.model import Likelihood, Status
-from briefgen.problems import Problem
+from briefgen.problems import Problem, printable
 from briefgen.sources import Article, SourceError, find_quote, normalise, read_article
 
 Severity = Literal["error", "warning"]
@@ -72,7 +72,7 @@ class Finding:
     def __str__(self) -> str:
         name = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {name}{self.message}{hint} [{self.rule}]"
+        return printable(f"{self.file}:{self.line}:{self.column}: {self.severity}: {name}{self.message}{hint} [{self.rule}]")
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape: rule, severity, file, line, column, field, message, hint."""
