@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from briefgen.preview import PreviewServer
 from tests.conftest import EXAMPLE_ID, REPO, Built, copy_workspace, run
+from tests.test_cli import BAD_ENUM
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page
@@ -41,18 +42,6 @@ WAIT_MS = 20_000
 
 EXAMPLE = (REPO / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8")
 TITLE = "Putin anchors Russia's Ukraine settlement strategy to undisclosed 'Alaska Summit' provisions"
-BAD_ENUM = """\
-title: Bad brief
-date: 2025-10-10
-bluf: Short.
-context: Some context.
-key_claims:
-  - text: A claim.
-    confidence: hgih
-implications:
-  - for: Everyone
-    text: Something.
-"""
 BAD_ENUM_LINE = (
     "briefs/bad.yaml:7:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low (did you mean 'high'?)"
 )
