@@ -32,7 +32,7 @@ class Config(BaseModel):
     paper: Literal["A4", "Letter"] = "A4"
     handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
     pdf_timeout: float = Field(
-        60.0, gt=0, description="Seconds one brief's render (its PDF; HTML and Markdown without PDF) may take before it is stopped."
+        60.0, gt=0, description="Seconds one brief's render may take (its PDF; HTML and Markdown in builds without PDF)."
     )
     bluf_max_words: int = Field(120, gt=0, description="`briefgen check` warns about a longer BLUF.")
 

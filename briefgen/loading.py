@@ -162,9 +162,7 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise _Stop(
-            line, column, f"not valid UTF-8 (byte 0x{data[error.start]:02x})", "save the file as UTF-8"
-        ) from None
+        raise _Stop(line, column, f"not valid UTF-8 (byte 0x{data[error.start]:02x})", "save the file as UTF-8") from None
 
 
 def _yaml_stop(error: yaml.YAMLError, text: str) -> _Stop:
@@ -391,9 +389,7 @@ def _problem(display: str, err: Any, positions: Positions) -> Problem:
         parent = _model_at(loc[:-1]) if not isinstance(last, int) else _model_at(loc[:-2])
         key = last if not isinstance(last, int) else loc[-2]
         info = next((f for n, f in parent.model_fields.items() if (f.alias or n) == key), None) if parent else None
-        choices = (
-            _allowed(info.annotation) if info else re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
-        )
+        choices = _allowed(info.annotation) if info else re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
         message = f"{value!r} is not one of {', '.join(choices)}"
         hint = _suggest(str(value), choices)
     elif kind == "too_short" and isinstance(value, list):

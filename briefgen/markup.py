@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import Any, Self
 
 import mdformat.plugins
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
-from mdformat.renderer import MDRenderer
+from mdformat.renderer import MDRenderer, RenderTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
 ALLOWED_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
@@ -50,8 +50,48 @@ def _limit_nesting(state: StateCore) -> None:
                 flatten = opened.pop() if opened else False
             else:
                 continue
-            if flatten:
-                token.type, token.tag, token.nesting, token.content = "text", "", 0, token.markup
+            if flatten:  # a link's markup is "" or "autolink": its text alone is shown
+                marks = "" if token.type.startswith("link_") else token.markup
+                token.type, token.tag, token.nesting, token.content = "text", "", 0, marks
+                token.attrs, token.markup, token.info = {}, "", ""
+
+
+_FENCE_LANGUAGE = re.compile(r"[\w#.+-]+")
+"""What Python-Markdown's fenced_code takes as a language."""
+
+
+def _plain_fence_info(state: StateCore) -> None:
+    """Cut a fence's info string to a plain language name, or drop it. Python-Markdown (MkDocs)
+    reads `{onclick=x}` as attributes (attr_list) and sees no fence at all behind other characters
+    (a backtick also makes mdformat fence with `~~~`), so the code became raw HTML; our HTML made a
+    class of it."""
+    for token in state.tokens:
+        if token.type == "fence":
+            language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
+            token.info = language if _FENCE_LANGUAGE.fullmatch(language) else ""
+
+
+def _merge_text(state: StateCore) -> None:
+    """Join neighbouring text tokens, as markdown-it's own `text_join` does before `_limit_nesting`
+    adds flattened marks: one token per mark made the Markdown writer quadratic (see `_RenderNode`),
+    and mdformat escapes `~~` or a `*` between spaces only when it sees them in one token."""
+    for block in state.tokens:
+        if not block.children:
+            continue
+        merged: list[Token] = []
+        run: list[Token] = []
+        for token in [*block.children, None]:
+            if token is not None and token.type == "text":
+                run.append(token)
+                continue
+            if run:
+                if len(run) > 1:
+                    run[0].content = "".join(t.content for t in run)
+                merged.append(run[0])
+                run = []
+            if token is not None:
+                merged.append(token)
+        block.children = merged
 
 
 @cache
@@ -65,6 +105,8 @@ def markdown() -> MarkdownIt:
     md.validateLink = lambda url: bool(ALLOWED_LINK.match(url.strip()))  # type: ignore[method-assign]
     md.core.ruler.push("shift_headings", _shift_headings)
     md.core.ruler.push("limit_nesting", _limit_nesting)
+    md.core.ruler.push("merge_text", _merge_text)
+    md.core.ruler.push("plain_fence_info", _plain_fence_info)
     return md
 
 
@@ -84,26 +126,82 @@ def to_inline_html(text: str | None) -> Markup:
 
 # ---- Markdown output ------------------------------------------------------------------------
 
-_TEXT_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!&])")
+# Python-Markdown (MkDocs) reads `\<` as a backslash and a live `<`, and `\&` likewise: a `<` and an
+# `&` that would start a character reference are written as references, literal in every dialect.
+_TEXT_SPECIAL = re.compile(r"([\\`*_{}\[\]>#|~!])|(<)|(&(?=#?[A-Za-z0-9]+;))")
+
+
+def _escape_special(found: re.Match[str]) -> str:
+    """A backslash where every dialect takes one; a character reference for `<` and `&`."""
+    if found[1]:
+        return "\\" + found[1]
+    return "&lt;" if found[2] else "&amp;"
 
 
 class _SaferText:
-    """mdformat escapes `<` with a regex that skips the second of `<<`: `&#x3C;<script>` came out as
-    `\\<<script>`, live HTML for a wiki. This mdformat extension escapes every `<` left bare, and a
-    `^` before `[` (or before the next token), which renderers with inline footnotes read as `^[note]`."""
+    """mdformat escapes `<` as `\\<`, which Python-Markdown (MkDocs) reads as a backslash and a live
+    tag, and skips the second of `<<`. This mdformat extension writes every `<` of a text node as
+    `&lt;`, mdformat's `\\&` (before a character reference) as `&amp;`, and a `^` before `[` (or
+    before the next token), which renderers with inline footnotes read as `^[note]`, as `&#94;`.
+
+    A footnote definition whose first line could be a link destination (`[^1]: javascript:x`) is
+    a link reference definition to a renderer without footnotes (Python-Markdown as MkDocs runs
+    it, CommonMark), making `[^1]` a link: its text is moved below a blank line, out of reach."""
 
     RENDERERS: dict[str, Any] = {}  # noqa: RUF012 - the mdformat extension interface
-    BARE = re.compile(r"(?<!\\)((?:\\\\)*)(<(?! )|\^(?=\[|$))")
+    SPECIAL = re.compile(r"\\[\s\S]|<|\^(?=\[|$)")
+    DESTINATION_LIKE = re.compile(r"\S+(?:\s+[\"'(].*)?")
 
     @staticmethod
     def update_mdit(mdit: MarkdownIt) -> None:
         pass
 
     @staticmethod
-    def _text(text: str, node: object, context: object) -> str:
-        return _SaferText.BARE.sub(r"\1\\\2", text)
+    def _special(found: re.Match[str]) -> str:
+        mark = found[0]
+        if mark in ("<", "\\<"):
+            return "&lt;"
+        if mark == "^":
+            return "&#94;"
+        return "&amp;" if mark == "\\&" else mark  # any other backslash pair is mdformat's own escape
 
-    POSTPROCESSORS: dict[str, Any] = {"text": _text}  # noqa: RUF012
+    @staticmethod
+    def _text(text: str, node: object, context: object) -> str:
+        return _SaferText.SPECIAL.sub(_SaferText._special, text)
+
+    @staticmethod
+    def _footnote(text: str, node: object, context: object) -> str:
+        head, newline, rest = text.partition("\n")
+        label, colon, first = head.partition(": ")
+        if colon and _SaferText.DESTINATION_LIKE.fullmatch(first):
+            return f"{label}:\n\n    {first}{newline}{rest}"
+        return text
+
+    POSTPROCESSORS: dict[str, Any] = {"text": _text, "footnote": _footnote}  # noqa: RUF012
+
+
+class _RenderNode(RenderTreeNode):
+    """mdformat asks every text node for its next sibling, which markdown-it's tree finds with
+    `list.index`: quadratic in a paragraph of many inline nodes (`*a` x 75,000 took 27 s). Here
+    the siblings of a node are numbered once, on the first question."""
+
+    _position = -1
+
+    def _index(self) -> int:
+        if self._position < 0:
+            for position, sibling in enumerate(self.siblings):
+                sibling._position = position
+        return self._position
+
+    @property
+    def next_sibling(self) -> Self | None:
+        siblings, position = self.siblings, self._index() + 1
+        return siblings[position] if position < len(siblings) else None
+
+    @property
+    def previous_sibling(self) -> Self | None:
+        position = self._index() - 1
+        return self.siblings[position] if position >= 0 else None
 
 
 @cache
@@ -111,6 +209,34 @@ def _markdown_renderer() -> tuple[MDRenderer, dict[str, Any]]:
     extensions = [mdformat.plugins.PARSER_EXTENSIONS[name] for name in ("gfm", "tables", "footnote")]
     extensions.append(_SaferText)
     return MDRenderer(), {"parser_extension": extensions, "mdformat": {"number": False, "wrap": "keep"}}
+
+
+def _for_markdown_output(tokens: list[Token]) -> list[Token]:
+    """The token fixes the Markdown writer needs, so a wiki reads what our HTML shows."""
+    for token in tokens:
+        if token.type in ("fence", "code_block"):
+            # A fence left open at the end has no final newline; mdformat then glues the closing
+            # fence to it, and the code block swallows the rest of the page.
+            if not token.content.endswith("\n"):
+                token.content += "\n"
+        elif token.type == "footnote_open":
+            _number_footnote(token)
+        for child in token.children or ():
+            if child.type == "footnote_ref":
+                _number_footnote(child)
+    return tokens
+
+
+def _number_footnote(token: Token) -> None:
+    """Footnote labels are brief text (`[^<script>x</script>]`), written raw by mdformat: raw HTML to
+    a renderer without footnotes. They become 1..n, the numbers our HTML shows; a label's notes
+    and references share one id, so they stay matched."""
+    token.meta["label"] = str(token.meta["id"] + 1)
+
+
+def _render_markdown(tokens: list[Token], env: dict[str, Any]) -> str:
+    renderer, options = _markdown_renderer()
+    return renderer.render_tree(_RenderNode(_for_markdown_output(tokens)), options, env)
 
 
 def to_safe_markdown(text: str | None) -> str:
@@ -123,13 +249,8 @@ def to_safe_markdown(text: str | None) -> str:
     """
     if not text:
         return ""
-    renderer, options = _markdown_renderer()
     env: dict[str, Any] = {}
-    tokens = markdown().parse(text, env)
-    for token in tokens:  # a fence left open at the end has no final newline; mdformat then glues
-        if token.type in ("fence", "code_block") and not token.content.endswith("\n"):  # the closing
-            token.content += "\n"  # fence to it, and the code block swallows the rest of the page
-    return renderer.render(tokens, options, env).rstrip("\n")
+    return _render_markdown(markdown().parse(text, env), env).rstrip("\n")
 
 
 def to_safe_markdown_inline(text: str | None) -> str:
@@ -142,16 +263,31 @@ def to_safe_markdown_inline(text: str | None) -> str:
     text = re.sub(r"\n\s*\n", "\n", text or "").strip()  # inline, a blank line is only a line break
     if not text:
         return ""
-    renderer, options = _markdown_renderer()
     env: dict[str, Any] = {}
     paragraph = [Token("paragraph_open", "p", 1, block=True), *markdown().parseInline(text, env)]
-    return renderer.render([*paragraph, Token("paragraph_close", "p", -1, block=True)], options, env).strip()
+    return _render_markdown([*paragraph, Token("paragraph_close", "p", -1, block=True)], env).strip()
 
 
 def escape_text(text: str | None) -> str:
     """Plain text (a title, a name) for Markdown output: every character shows literally."""
     if not text:
         return ""
-    escaped = _TEXT_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    escaped = _TEXT_SPECIAL.sub(_escape_special, " ".join(text.split()))
     escaped = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", escaped)
     return re.sub(r"^([-+=])(?=[-+=\s]|$)", r"\\\1", escaped)
+
+
+def to_code_span(text: str | None) -> str:
+    """Plain text as a Markdown code span that nothing inside can close (a file name, a path).
+
+    Inside a code span only a backtick run as long as the fence ends it, so the fence is one
+    backtick longer than the longest run in the text; a space pads a text that starts or ends with
+    a backtick or a space (renderers strip one space from each end). Line breaks become spaces: a
+    blank line would end the paragraph, and the span with it, leaving the rest read as Markdown.
+    """
+    text = " ".join((text or "").splitlines())
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.strip() and (text[0] in "` " or text[-1] in "` ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

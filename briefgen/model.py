@@ -8,12 +8,14 @@ error, never silently ignored text.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 _SLUG_INVALID = re.compile(r"[^a-z0-9]+")
@@ -114,15 +116,63 @@ class Implication(Strict):
     likelihood: Likelihood | None = Field(None, description="ICD 203 likelihood, if the implication is a forecast.")
 
 
+_URL_UNSAFE = re.compile(r'[\s<>"\\`]')
+_URL_PATTERN = (
+    r'^https?://(?:[^\s<>"\\`\[\]/?#@]*@)?(?:\[[0-9A-Fa-f:.]+\](?::[0-9]*)?|[^\s<>"\\`\[\]/?#@]+)(?:[/?#][^\s<>"\\`\[\]]*)?$'
+)
+"""What `_web_address` accepts, for editors (the JSON Schema)."""
+
+
+def _web_address(value: str) -> str:
+    """An http(s) address that splits cleanly (urllib.parse.urlsplit, as MkDocs and browsers split it).
+
+    A pattern let through `http://a'x`)](javascript:alert(1))`, whose `]` in the host made
+    `mkdocs build` fail (Invalid IPv6 URL), and `http://a\\`, whose backslash broke the Markdown link
+    the address is written into. Quotes, `<`, `>`, backslashes, backticks and whitespace would close
+    or escape that link, and `[`, `]` outside an IPv6 host end its text: all must be %-encoded.
+    """
+    found = _URL_UNSAFE.search(value)
+    if found:
+        if found[0].isspace():
+            raise ValueError("whitespace is not allowed in an address: write a space as %20")
+        raise ValueError(f"{found[0]!r} is not allowed in an address: write it %-encoded (%{ord(found[0]):02X})")
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError as error:
+        raise ValueError(f"is not a valid address ({error})") from None
+    if not parts.hostname:
+        raise ValueError("must name a host, e.g. https://example.org/page")
+    userinfo, _, host = parts.netloc.rpartition("@")
+    rest = value[len(parts.scheme) + 3 + len(parts.netloc) :]  # path, query and fragment as written
+    literal = re.fullmatch(r"\[([0-9A-Fa-f:.]+)\](?::\d*)?", host)
+    if re.search(r"[\[\]]", userinfo + rest) or (re.search(r"[\[\]]", host) and not literal):
+        raise ValueError("'[' and ']' are allowed only around an IPv6 host (https://[2001:db8::1]/): write them %5B, %5D")
+    if literal:
+        try:
+            ipaddress.IPv6Address(literal[1])
+        except ValueError:
+            raise ValueError(f"{literal[1]!r} in brackets is not an IPv6 address") from None
+    return value
+
+
 class Source(Strict):
     """A source the brief relies on, graded on the Admiralty scale."""
 
     id: Slug = Field(description="Short id that key claims cite.")
     title: Text
     publisher: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$"), AfterValidator(_no_control)] | None = Field(
-        None, description="http(s) address of the original."
-    )
+    url: (
+        Annotated[
+            str,
+            AfterValidator(_no_control),
+            AfterValidator(_web_address),
+            WithJsonSchema({"type": "string", "pattern": _URL_PATTERN}),
+        ]
+        | None
+    ) = Field(None, description="http(s) address of the original.")
     published: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD).")
     file: str | None = Field(None, description="Workspace-relative path of a local copy, e.g. seeds/article.txt.")
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = Field(

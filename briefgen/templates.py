@@ -61,6 +61,7 @@ class Templates:
             mdsafe=markup.to_safe_markdown,
             mdsafe_inline=markup.to_safe_markdown_inline,
             mdtext=markup.escape_text,
+            mdcode=markup.to_code_span,
             longdate=longdate,
             yaml=_yaml,
         )

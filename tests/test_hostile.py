@@ -23,12 +23,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import ClassVar
 
+import markdown
 import pytest
 import weasyprint
 from fontTools.ttLib import TTFont
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
+from briefgen.model import Source
 from tests.conftest import EXAMPLE_ID, copy_workspace
 
 CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
@@ -279,6 +281,41 @@ def test_bad_case_is_one_clean_line_per_problem(hostile: Hostile, case: Case) ->
 
 
 @pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://a'x`)](javascript:alert(1))", "'`' is not allowed"),
+        ("http://a'x)](javascript:alert(1))", "Invalid IPv6 URL"),  # what made `mkdocs build` crash
+        ("http://a\\", "'\\\\' is not allowed"),
+        ("https://x.example/a b", "whitespace is not allowed"),
+        ("https://x.example/[x]", "'[' and ']' are allowed only around an IPv6 host"),
+        ("http://[zz]/", "is not a valid address"),
+        ("http://[fe80::1%eth0]/", "'[' and ']' are allowed only around an IPv6 host"),
+        ("http:///page", "must name a host"),
+        ("http://x.example:99999/", "Port out of range"),
+        ("HTTPS://x.example", "must start with http:// or https://"),
+        ("javascript:alert(1)", "must start with http:// or https://"),
+        ("https://x.example/\u2028", "whitespace is not allowed"),
+    ],
+)
+def test_source_urls_that_break_a_link_are_refused(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Source(id="s", title="T", url=url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://en.wikipedia.org/wiki/Foo_(bar)",
+        "http://[2001:db8::1]:8080/x?q=1#f",
+        "https://user@x.example/a'b",
+        "https://bücher.example/%5B1%5D",
+    ],
+)
+def test_source_urls_that_split_cleanly_are_kept(url: str) -> None:
+    assert Source(id="s", title="T", url=url).url == url
+
+
+@pytest.mark.parametrize(
     ("name", "message"),
     [
         ("link-outside.yaml", "resolves outside the workspace"),
@@ -400,6 +437,9 @@ def test_good_case_renders_inert(hostile: Hostile, case: Case) -> None:
     wiki = MarkdownIt("commonmark", {"html": True}).enable("table")
     wiki.validateLink = lambda url: True  # type: ignore[method-assign]
     assert live(wiki.render(md.split("\n---\n", 1)[1])) == []
+    # What MkDocs shows: Python-Markdown passes raw HTML through and reads `\<` as `\` and a live `<`.
+    for extensions in (["toc", "tables", "fenced_code"], ["toc", "tables", "fenced_code", "attr_list", "footnotes"]):
+        assert live(markdown.markdown(md.split("\n---\n", 1)[1], extensions=extensions)) == [], extensions
     data = pdf.read_bytes()
     for marker in (b"/JavaScript", b"/JS ", b"/Launch", b"/EmbeddedFile", b"/SubmitForm", b"/ImportData"):
         assert marker not in data

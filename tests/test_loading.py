@@ -158,8 +158,7 @@ def test_wrong_enum_value_suggests_the_close_one() -> None:
     assert text_at(BAD / "enum-typo.yaml", problem.line, problem.column) == "hgih"
     assert problem.field == "key_claims[0].confidence"
     assert str(problem) == (
-        "bad/enum-typo.yaml:6:17: key_claims[0].confidence: "
-        "'hgih' is not one of high, moderate, low (did you mean 'high'?)"
+        "bad/enum-typo.yaml:6:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low (did you mean 'high'?)"
     )
 
 
@@ -324,9 +323,7 @@ def test_invalid_date_is_pinned_and_hints_at_format() -> None:
     assert problem.hint == "write dates as YYYY-MM-DD"
 
 
-@pytest.mark.parametrize(
-    ("name", "value"), [("source-parent-path.yaml", "../x"), ("source-absolute-path.yaml", "/etc/passwd")]
-)
+@pytest.mark.parametrize(("name", "value"), [("source-parent-path.yaml", "../x"), ("source-absolute-path.yaml", "/etc/passwd")])
 def test_source_file_outside_workspace_is_refused(name: str, value: str) -> None:
     problem = only_problem(name)
     assert (problem.line, problem.column) == (15, 11)

@@ -42,9 +42,7 @@ WAIT_MS = 20_000
 
 EXAMPLE = (REPO / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8")
 TITLE = "Putin anchors Russia's Ukraine settlement strategy to undisclosed 'Alaska Summit' provisions"
-BAD_ENUM_LINE = (
-    "briefs/bad.yaml:7:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low (did you mean 'high'?)"
-)
+BAD_ENUM_LINE = "briefs/bad.yaml:7:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low (did you mean 'high'?)"
 HOSTILE = """\
 title: "</title></script><script>alert('title')</script>"
 date: 2025-10-10

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from briefgen.checking import Checker
 from briefgen.config import Config, Workspace
 from briefgen.loading import LoadedBrief, load_bytes
-from briefgen.markup import to_html, to_inline_html, to_safe_markdown, to_safe_markdown_inline
+from briefgen.markup import markdown, to_html, to_inline_html, to_safe_markdown, to_safe_markdown_inline
 from briefgen.model import Confidence, Handling, Likelihood
 from briefgen.problems import BriefError
 from briefgen.render.html import render_html
@@ -33,6 +33,7 @@ from briefgen.render.markdown import render_markdown
 from briefgen.templates import Templates
 from briefgen.view import prepare
 from tests.conftest import REPO
+from tests.test_markup import PYTHON_MARKDOWN, python_markdown, python_markdown_problems
 
 SCALE = float(os.environ.get("BRIEFGEN_PROPERTY_SCALE", "1"))
 
@@ -301,6 +302,38 @@ def test_a_markdown_field_reads_back_as_the_text_our_html_shows(text: str) -> No
 def test_what_the_properties_found(text: str) -> None:
     """Each of these failed before markup.py was fixed (see the ids)."""
     assert_reads_back(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a &amp;copy; &#x3C;b> \\<c ^[d] & e", id="character-references-for-python-markdown"),
+        pytest.param("x[^<b>]y[^2]\n\n[^2]: two words\n\n[^<b>]: javascript:alert(1)", id="footnotes-renumbered-and-moved"),
+        pytest.param("``` py {onclick=alert(1)}\ncode\n```\n\n~~~ `x`\n<b>\n~~~", id="fence-info-cut-to-a-language"),
+        pytest.param("*a" * 2000 + "`a" * 2000 + "~~a" * 2000, id="many-inline-nodes"),
+        pytest.param("*" * 40 + "<https://x.example> ~~" + "*" * 40, id="flattened-marks-merged"),
+    ],
+)
+def test_what_the_markdown_output_changes_still_read_back(text: str) -> None:
+    """The Markdown output's character references, footnote numbers and fences read back as our HTML."""
+    assert_reads_back(text)
+
+
+def _code_in_a_container(text: str) -> bool:
+    """A fenced or indented code block inside a list item or a quote: Python-Markdown sees no code
+    there (test_markup.py::test_python_markdown_code_block_in_a_list_item, a known gap)."""
+    return any(t.type in ("fence", "code_block") and t.level > 0 for t in markdown().parse(text))
+
+
+@examples(300)
+@given(MARKDOWN)
+def test_python_markdown_gets_no_live_html_from_a_markdown_field(text: str) -> None:
+    """MkDocs (Python-Markdown) renders raw HTML and any link scheme: the Markdown output holds neither."""
+    outputs = [to_safe_markdown_inline(text)] + ([] if _code_in_a_container(text) else [to_safe_markdown(text)])
+    for out in outputs:
+        for extensions in PYTHON_MARKDOWN:
+            html = python_markdown(out, extensions)
+            assert python_markdown_problems(html) == [], (out, html)
 
 
 @pytest.fixture(scope="module")

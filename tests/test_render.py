@@ -53,9 +53,7 @@ def html_outline(text: str) -> Outline:
 
 def md_headings(text: str) -> list[tuple[int, str]]:
     tokens = MarkdownIt("commonmark").parse(text)
-    return [
-        (int(token.tag[1]), tokens[i + 1].content) for i, token in enumerate(tokens) if token.type == "heading_open"
-    ]
+    return [(int(token.tag[1]), tokens[i + 1].content) for i, token in enumerate(tokens) if token.type == "heading_open"]
 
 
 def _outline_titles(items: list) -> list[str]:
@@ -126,9 +124,7 @@ def test_pdf_is_a4_tagged_and_embeds_its_fonts(pdf: PdfReader) -> None:
             fonts[font["/BaseFont"]] = font
     assert fonts
     for name, font in fonts.items():
-        descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)[
-            "/FontDescriptor"
-        ]
+        descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
 
 

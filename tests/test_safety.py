@@ -63,9 +63,7 @@ SAFE_TAGS = {
 }
 
 # A 1x1 PNG, to prove that workspace images do load while everything else is refused.
-PIXEL = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
-)
+PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):
@@ -182,9 +180,7 @@ def test_hostile_markdown_output_stays_inert(hostile: tuple[Path, str]) -> None:
     assert "<img" not in lowered and "<h1" not in lowered.replace("<h1>title", "")
     assert 'href="javascript' not in lowered and 'href="data:' not in lowered
     h1 = MarkdownIt("commonmark").render(text).split("\n")[0]
-    assert h1 == "<h1>Title | with *stars* # and &lt;b&gt;tags&lt;/b&gt; {{ 7*7 }}</h1>", (
-        "special characters stay literal"
-    )
+    assert h1 == "<h1>Title | with *stars* # and &lt;b&gt;tags&lt;/b&gt; {{ 7*7 }}</h1>", "special characters stay literal"
 
 
 @pytest.fixture

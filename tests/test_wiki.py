@@ -4,6 +4,8 @@ MkDocs building the published folder with --strict, and each wiki's front matter
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import posixpath
 import re
 import shutil
@@ -11,14 +13,17 @@ import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote
+from xml.etree.ElementTree import Element
 
 import pytest
+import tinyhtml5
 import yaml
 from markdown_it import MarkdownIt
 
 from briefgen.wiki.flavors import flavor_for
 from briefgen.wiki.manifest import MANIFEST_NAME
-from tests.conftest import EXAMPLE_ID, run
+from briefgen.wiki.pages import plain_text
+from tests.conftest import EXAMPLE_ID, REPO, run
 
 DATA = Path(__file__).parent / "data" / "wiki"
 FOLLOW_UP = "alaska-follow-up"
@@ -252,16 +257,20 @@ def test_no_wiki_given_is_a_usage_error(workspace: Path) -> None:
     assert result.exit_code == 2 and "pass --wiki PATH" in result.stderr
 
 
-def test_a_brief_id_that_clashes_with_a_generated_page_is_refused(workspace: Path) -> None:
+def test_a_brief_id_that_clashes_with_a_generated_page_fails_alone(workspace: Path) -> None:
     text = (DATA / "not-superseded.yaml").read_text(encoding="utf-8").replace("id: lone-brief", "id: index")
     (workspace / "briefs" / "index.yaml").write_text(text, encoding="utf-8")
-    result = run("publish", "--wiki", str(workspace / "site"), "--flavor", "mkdocs")
-    assert result.exit_code == 2
+    site = workspace / "site"
+    result = run("publish", "--wiki", str(site), "--flavor", "mkdocs")
+    assert result.exit_code == 1  # as for any bad brief: reported, and the others are published
     assert (
         "briefs/index.yaml:2:5: id: page name clash: the page of brief 'index' would be docs/briefs/index.md, "
         "which is already a page briefgen generates (give the brief another id)" in result.stderr
     )
-    assert not (workspace / "site").exists()
+    assert (site / "docs" / "briefs" / f"{EXAMPLE_ID}.md").exists()
+    index = (site / "docs" / "briefs" / "index.md").read_text(encoding="utf-8")
+    assert front_matter(index) == {"title": "Briefs"} and "1 brief, newest first." in index
+    assert "predecessor" not in index
 
 
 # ---- flavors: front matter, links, MkDocs ------------------------------------------------------
@@ -314,7 +323,20 @@ def test_gitlab_front_matter_gives_the_title(published: tuple[str, Path]) -> Non
     assert data["title"] == 'Follow-up: "Alaska" terms [still] unpublished | *no* text #1'
     assert data["tags"] == ["cis", "Украина", "Anchorage"]
     assert front_matter((folder / "briefs.md").read_text(encoding="utf-8")) == {"title": "Briefs"}
-    assert not (folder / "_Sidebar.md").exists() and not (folder / "_sidebar.md").exists()
+    sidebar = (folder / "_sidebar.md").read_text(encoding="utf-8")  # GitLab's custom sidebar page
+    assert sidebar.startswith("**[Briefs](briefs)**") and f"(briefs/{FOLLOW_UP})" in sidebar
+    assert "(briefs/tagged/cis)" in sidebar and not (folder / "_Sidebar.md").exists()
+
+
+def test_gitlab_sidebar_false_leaves_the_teams_own_alone(workspace: Path) -> None:
+    folder = workspace / "wiki"
+    folder.mkdir()
+    (folder / "_sidebar.md").write_text("The team's sidebar\n", encoding="utf-8")
+    (workspace / "briefgen.toml").write_text('[wiki]\nflavor = "gitlab"\nsidebar = false\n', encoding="utf-8")
+    result = run("publish", "--wiki", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert (folder / "_sidebar.md").read_text(encoding="utf-8") == "The team's sidebar\n"
+    assert "_sidebar.md" not in result.stdout and (folder / "briefs" / f"{EXAMPLE_ID}.md").exists()
 
 
 @pytest.mark.parametrize("published", ["wikijs"], indirect=True)
@@ -331,6 +353,25 @@ def test_wikijs_front_matter_follows_its_git_storage_format(published: tuple[str
     assert str(data["description"]).startswith("Two weeks on, no text of the Alaska provisions has been published.")
     example = front_matter(brief_page(flavor, folder, EXAMPLE_ID))
     assert str(example["description"]).startswith("At the CIS summit in Dushanbe")  # the subtitle
+
+
+def body(text: str) -> str:
+    """A page without its front matter."""
+    return text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+
+
+@pytest.mark.parametrize("published", ["github", "gitlab", "mkdocs", "wikijs"], indirect=True)
+def test_only_wikijs_pages_leave_the_title_to_the_front_matter(published: tuple[str, Path]) -> None:
+    flavor, folder = published
+    layout = flavor_for(flavor, "docs" if flavor == "mkdocs" else "")  # type: ignore[arg-type]
+    for path in (layout.brief(EXAMPLE_ID), layout.index(), layout.tag("cis")):
+        text = (folder / path).read_text(encoding="utf-8")
+        h1 = [line for line in body(text).splitlines() if line.startswith("# ")]
+        if flavor == "wikijs":  # Wiki.js shows the front matter's title as the page header
+            assert h1 == [] and front_matter(text)["title"], path
+        else:
+            assert len(h1) == 1, (path, h1)
+    assert "\n## Bottom line up front\n" in brief_page(flavor, folder, EXAMPLE_ID)
 
 
 @pytest.mark.parametrize("published", ["mkdocs"], indirect=True)
@@ -406,6 +447,101 @@ def test_mkdocs_build_strict_passes(workspace: Path) -> None:
     assert (workspace / "html" / "briefs" / "tagged" / "украина" / "index.html").exists()
 
 
+STRUCTURE = """\
+id: structure
+title: Footnotes, tables and paragraphs in a list item
+date: 2025-10-23
+bluf: |-
+  The bottom line.[^1]
+
+  [^1]: A footnote.
+key_claims:
+  - text: A claim.
+    confidence: high
+context: |-
+  | region | status |
+  |---|---|
+  | Donetsk | claimed |
+implications:
+  - for: Readers
+    text: |-
+      First paragraph.
+
+      Second paragraph, then a list:
+
+      - one
+      - two
+  - for: Writers
+    text: Last.
+"""
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def mkdocs_build(site: Path, html: Path) -> None:
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(html)],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0 and "WARNING" not in build.stderr, build.stderr
+
+
+def section(page: Path, heading: str) -> list[Element]:
+    """The elements between the <h2> with id `heading` and the next <h2>, as a browser parses them."""
+    for parent in tinyhtml5.parse(page.read_text(encoding="utf-8")).iter():
+        children = list(parent)
+        for at, child in enumerate(children):
+            if child.tag == f"{XHTML}h2" and child.get("id") == heading:
+                rest = children[at + 1 :]
+                ends = [n for n, e in enumerate(rest) if e.tag == f"{XHTML}h2"]
+                return rest[: ends[0]] if ends else rest
+    raise AssertionError(f"no <h2 id={heading!r}> in {page}")
+
+
+def text_of(element: Element | None) -> str:
+    assert element is not None
+    return " ".join("".join(element.itertext()).split())
+
+
+def test_mkdocs_renders_the_brief_structure_as_the_wikis_do(workspace: Path) -> None:
+    """Python-Markdown (MkDocs) reads list items only with 4-space continuation lines, and footnotes
+    and tables only with their extensions: `--strict` passes either way, so check the HTML itself."""
+    (workspace / "briefs" / "structure.yaml").write_text(STRUCTURE, encoding="utf-8")
+    site, html = workspace / "site", workspace / "html"
+    result = run("publish", "--wiki", str(site), "--flavor", "mkdocs")
+    assert result.exit_code == 0, result.stderr
+    mkdocs_build(site, html)
+    example = yaml.safe_load((REPO / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8"))
+    page = html / "briefs" / EXAMPLE_ID / "index.html"
+
+    [claims] = section(page, "key-claims")  # ONE list, not one list per claim
+    assert claims.tag == f"{XHTML}ol" and len(claims) == len(example["key_claims"])
+    for item, claim in zip(claims, example["key_claims"], strict=True):
+        assert item.tag == f"{XHTML}li"
+        assert text_of(item.find(f"{XHTML}p/{XHTML}strong")) == " ".join(claim["text"].split())
+        [quote] = item.findall(f"{XHTML}blockquote")  # the quote inside its claim
+        assert text_of(quote) == f"“{claim['quote']}”"
+        assert f"{claim['confidence'].capitalize()} confidence" in text_of(item)
+    [implications] = section(page, "implications")
+    assert implications.tag == f"{XHTML}ul" and len(implications) == len(example["implications"])
+    for item, implication in zip(implications, example["implications"], strict=True):
+        assert plain_text(implication["text"]).rstrip("…") in text_of(item)  # the text inside its bullet
+    [recommendations] = section(page, "recommendations")
+    assert len(recommendations) == len(example["recommendations"])
+    assert text_of(section(page, "sources")[0].find(f".//{XHTML}code")) == example["sources"][0]["file"]
+
+    other = html / "briefs" / "structure" / "index.html"
+    [bluf] = section(other, "bottom-line-up-front")
+    assert bluf.find(f".//{XHTML}a[@class='footnote-ref']") is not None and "[^1]" not in text_of(bluf)
+    [table] = section(other, "context")
+    assert table.tag == f"{XHTML}table" and [text_of(td) for td in table.iter(f"{XHTML}td")] == ["Donetsk", "claimed"]
+    bullets = section(other, "implications")[0]  # the tags and the footnotes follow
+    first = list(bullets[0])
+    assert [e.tag.removeprefix(XHTML) for e in first] == ["p", "p", "p", "ul"] and len(bullets) == 2
+
+
 def test_mkdocs_publishes_into_an_existing_projects_docs_dir(workspace: Path) -> None:
     site = workspace / "site"
     (site / "content").mkdir(parents=True)
@@ -454,6 +590,63 @@ def test_a_hand_edited_page_of_briefgens_is_replaced_and_said_so(wiki: Path) -> 
     assert result.exit_code == 0
     assert f"changed       {PAGE} (someone edited it since the last publish" in result.stdout
     assert (wiki / PAGE).read_text(encoding="utf-8").startswith("# Putin anchors")
+
+
+def forge_manifest(wiki: Path, *names: str) -> None:
+    """List files briefgen never wrote in the wiki's manifest, with their true hashes (the sneakiest forgery)."""
+    manifest = json.loads((wiki / MANIFEST_NAME).read_text(encoding="utf-8"))
+    for name in names:
+        manifest["pages"][name] = {"sha256": hashlib.sha256((wiki / name).read_bytes()).hexdigest()}
+    (wiki / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_prune_ignores_manifest_entries_that_are_no_page_of_the_flavor(wiki: Path) -> None:
+    assert run("publish").exit_code == 0
+    (wiki / "briefs").mkdir()
+    (wiki / "briefs" / "notes.md").write_text("# Notes\n", encoding="utf-8")  # a GitLab page name, not GitHub's
+    foreign = (".git/HEAD", "Home.md", "briefs/notes.md")
+    forge_manifest(wiki, *foreign)
+    before = {name: (wiki / name).read_bytes() for name in foreign}
+
+    dry = run("publish", "--prune", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert not any(name in dry.stdout for name in foreign), dry.stdout
+    assert "0 removed" in dry.stdout
+    for name in foreign:
+        assert f"warning: {MANIFEST_NAME} lists {name}, which is not a page name briefgen gives a github page" in dry.stderr
+
+    pruned = run("publish", "--prune")
+    assert pruned.exit_code == 0, pruned.stderr
+    assert {name: (wiki / name).read_bytes() for name in foreign} == before
+    manifest = json.loads((wiki / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert not set(foreign) & set(manifest["pages"]) and PAGE in manifest["pages"]
+    assert commits(wiki, "HEAD") == 2  # the manifest is back to the committed one: nothing to commit
+    assert git(wiki, "status", "--porcelain") == "?? briefs/\n"
+
+
+def test_prune_keeps_a_page_edited_by_hand_and_says_so(wiki: Path) -> None:
+    briefs = wiki.parent / "briefs"
+    shutil.copy(DATA / "follow-up.yaml", briefs)
+    assert run("publish").exit_code == 0
+    page = wiki / f"Brief-{FOLLOW_UP}.md"
+    edited = page.read_text(encoding="utf-8") + "\nA colleague's note, written on the wiki.\n"
+    page.write_text(edited, encoding="utf-8")
+    (briefs / "follow-up.yaml").unlink()
+
+    dry = run("publish", "--prune", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert f"would keep    Brief-{FOLLOW_UP}.md (no brief needs it, but someone edited it since the last publish" in dry.stdout
+    assert "would remove  Briefs-tagged-anchorage.md (no brief needs it any more)\n" in dry.stdout
+    assert "replaces it" not in dry.stdout
+
+    pruned = run("publish", "--prune")
+    assert pruned.exit_code == 0, pruned.stderr
+    assert f"kept          Brief-{FOLLOW_UP}.md (no brief needs it, but" in pruned.stdout
+    assert page.read_text(encoding="utf-8") == edited and not (wiki / "Briefs-tagged-anchorage.md").exists()
+    assert f"Brief-{FOLLOW_UP}.md" in (wiki / MANIFEST_NAME).read_text(encoding="utf-8")  # reported at every prune
+    committed = git(wiki, "show", "--name-only", "--format=", "HEAD").split()
+    assert "Briefs-tagged-anchorage.md" in committed and page.name not in committed  # the edit is not briefgen's
+    assert git(wiki, "status", "--porcelain") == f" M {page.name}\n"
 
 
 def test_missing_git_is_reported_not_a_traceback(wiki: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,7 @@ from briefgen.problems import BriefError
 from briefgen.wiki import publishing
 from briefgen.wiki.config import FLAVORS, FlavorName
 from briefgen.wiki.git import GitError
+from briefgen.wiki.manifest import MANIFEST_NAME
 from briefgen.wiki.publishing import PublishReport, WikiUsageError
 from briefgen.wiki.sync import Change, Refused
 
@@ -29,8 +30,12 @@ def _line(change: Change, dry_run: bool) -> str:
     verbs = {"added": "add", "changed": "change", "removed": "remove", "kept": "keep"}
     verb = f"would {verbs[change.kind]}" if dry_run else change.kind
     note = ""
-    if change.kind == "kept":
+    if change.kind == "kept" and change.edited:
+        note = " (no brief needs it, but someone edited it since the last publish: --prune keeps it; delete it by hand)"
+    elif change.kind == "kept":
         note = " (its brief is gone; --prune removes it)"
+    elif change.kind == "removed":
+        note = " (no brief needs it any more)"
     elif change.edited:
         note = " (someone edited it since the last publish; briefgen's version replaces it)"
     return f"{verb:<14}{change.path}{note}"
@@ -84,15 +89,18 @@ def _show(report: PublishReport, quiet: bool) -> None:
     help="Which wiki (default: flavor in [wiki], or github).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be added, changed (with a diff) and removed; write nothing.")
-@click.option("--prune", is_flag=True, help="Remove pages whose brief no longer exists (they are kept otherwise).")
+@click.option(
+    "--prune", is_flag=True, help="Remove pages whose brief no longer exists (kept otherwise, and always when edited by hand)."
+)
 @click.option("--push", is_flag=True, help="Push the commit; on a rejected push, fetch, rebase and retry once.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def publish(wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: bool, push: bool, quiet: bool) -> None:
     """Publish every brief as a page of an internal wiki.
 
     Pages are named from each brief's id, so retitling never moves a page; an index by week, a page
-    per tag and (GitHub) a sidebar are generated. Only changed pages are written; pages briefgen did
-    not create are never touched. In a Git clone, one commit records the changed pages.
+    per tag and (GitHub, GitLab) a sidebar are generated. Only changed pages are written; pages
+    briefgen did not create are never touched, nor pruned when edited by hand. In a Git clone, one
+    commit records the changed pages.
 
     \b
     Exit codes:
@@ -125,6 +133,11 @@ def publish(wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: 
         print_problems(result.problems)
     if report.prune_skipped:
         warn("some briefs have errors, so no page was pruned this time (their pages are kept)")
+    for name in report.plan.ignored if report.plan else ():
+        warn(
+            f"{MANIFEST_NAME} lists {name}, which is not a page name briefgen gives a {report.flavor} page: "
+            "ignored (the file is left alone and dropped from the manifest)"
+        )
     _show(report, quiet)
     if report.git_error:
         _fail(report.git_error.message, report.git_error.hint, EXIT_GIT)

@@ -17,7 +17,9 @@ class WikiConfig(BaseModel):
 
     path: str | None = Field(None, description="The wiki's Git clone (or MkDocs folder), relative to the workspace.")
     flavor: FlavorName = Field("github", description="github, gitlab, wikijs or mkdocs.")
-    sidebar: bool = Field(True, description="Write _Sidebar.md (GitHub only); false leaves a team's own sidebar alone.")
+    sidebar: bool = Field(
+        True, description="Write the sidebar (GitHub _Sidebar.md, GitLab _sidebar.md); false leaves a team's own alone."
+    )
     author_name: str = Field("briefgen", min_length=1, description="Author and committer of publish commits.")
     author_email: str = Field("briefgen@localhost", min_length=1)
     remote: str = Field("origin", min_length=1, description="Remote that --push pushes to.")

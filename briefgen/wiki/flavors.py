@@ -14,10 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from briefgen.model import SLUG_PATTERN
 from briefgen.wiki.config import FlavorName
 
 SECTION = "briefs"
 """Folder (GitLab, Wiki.js, MkDocs) that holds every page briefgen writes, away from the team's own pages."""
+
+_BRIEF_NAME = SLUG_PATTERN.removeprefix("^").removesuffix("$")
+_TAG_NAME = r"[^\W_](?:[\w-]*[^\W_])?"
+"""What `tag_slug` can return: word characters and hyphens, neither first nor last a hyphen or `_`."""
 
 
 def tag_slug(tag: str) -> str:
@@ -42,7 +47,8 @@ class Flavor:
     """The folder layout shared by GitLab, Wiki.js and MkDocs; subclasses change what differs."""
 
     name: ClassVar[FlavorName]
-    has_sidebar: ClassVar[bool] = False
+    body_title: ClassVar[bool] = True
+    """Pages start with `# Title`; False where the wiki already shows the front matter's title as the header."""
 
     def __init__(self, docs: str = "") -> None:
         self.docs = docs.strip("/")
@@ -63,6 +69,20 @@ class Flavor:
     def sidebar(self) -> str | None:
         return None
 
+    def owns(self, path: str) -> bool:
+        """Whether `path` is a name this flavor gives one of briefgen's pages.
+
+        The manifest is a file in the wiki that anyone can edit, so a path it lists is only trusted
+        (changed, pruned) when it fits this layout: never `.git/...`, never the team's `Home.md`.
+        """
+        if path in (self.index(), self.sidebar()):
+            return True
+        for name, part in ((self.brief("\0"), _BRIEF_NAME), (self.tag("\0"), _TAG_NAME)):
+            prefix, _, suffix = name.partition("\0")
+            if re.fullmatch(re.escape(prefix) + part + re.escape(suffix), path):
+                return True
+        return False
+
     def link(self, source: str, target: str) -> str:
         """The link to page `target` as written on page `source`."""
         raise NotImplementedError
@@ -79,7 +99,6 @@ class GitHub(Flavor):
     """
 
     name = "github"
-    has_sidebar = True
 
     def index(self) -> str:
         return "Briefs.md"
@@ -104,10 +123,14 @@ class GitLab(Flavor):
     """GitLab wikis: folders are page hierarchies; `title` in front matter is the displayed title.
 
     A link that is neither `./`- nor `../`-relative is a "direct page link" that GitLab resolves from
-    the wiki root, so a page slug without `.md` works from every page. GitLab hides front matter.
+    the wiki root, so a page slug without `.md` works from every page. GitLab hides front matter,
+    and shows a root page named `_sidebar` in place of its default page list.
     """
 
     name = "gitlab"
+
+    def sidebar(self) -> str | None:
+        return "_sidebar.md"
 
     def link(self, source: str, target: str) -> str:
         return target.removesuffix(".md")
@@ -122,9 +145,11 @@ class WikiJs(Flavor):
 
     Wiki.js reads `title`, `description`, `published`, `tags` (one comma-separated string) and
     `editor`, and writes `date` and `dateCreated` as ISO timestamps. Links are absolute page paths.
+    Wiki.js shows `title` as the page header, so the body has no `# Title` repeating it.
     """
 
     name = "wikijs"
+    body_title = False
 
     def link(self, source: str, target: str) -> str:
         return "/" + target.removesuffix(".md")

@@ -138,6 +138,7 @@ def _brief_page(
         standard=view["front_matter"],
     )
     view["front_matter"] = flavor.front_matter(info)
+    view["body_title"] = flavor.body_title
     supersedes = None
     if brief.supersedes:
         old = by_id.get(brief.supersedes)
@@ -196,6 +197,7 @@ def _index_page(
     text = templates.render(
         "wiki-index.md.j2",
         front_matter=flavor.front_matter(info),
+        body_title=flavor.body_title,
         title=title,
         count=len(ordered),
         weeks=_weeks(ordered, path, config, flavor),
@@ -211,6 +213,7 @@ def _tag_page(slug: str, name: str, tagged: list[Brief], config: Config, templat
     text = templates.render(
         "wiki-tag.md.j2",
         front_matter=flavor.front_matter(info),
+        body_title=flavor.body_title,
         title=title,
         tag=name,
         entries=[_entry(b, path, config, flavor) for b in tagged],

@@ -29,6 +29,9 @@ MKDOCS_SCAFFOLD = b"""\
 # again: it is yours to edit. Build the site with `mkdocs build --strict`.
 site_name: Briefs
 docs_dir: docs
+markdown_extensions:  # what brief fields may use: footnotes ([^1]) and tables
+  - footnotes
+  - tables
 """
 
 
@@ -99,8 +102,8 @@ def _mkdocs_docs(folder: Path) -> str:
 def publish(
     workspace: Workspace, config: WikiConfig, wiki: Path, *, dry_run: bool = False, prune: bool = False, push: bool = False
 ) -> PublishReport:
-    """Publish every brief of the workspace into `wiki`. Raises WikiUsageError, BriefError (bad config,
-    manifest or id clash) or Refused (a page that is not briefgen's is in the way) before writing anything."""
+    """Publish every brief of the workspace into `wiki`. Raises WikiUsageError, BriefError (bad config
+    or manifest) or Refused (a page that is not briefgen's is in the way) before writing anything."""
     report = PublishReport(wiki, config.flavor, dry_run)
     creating = config.flavor == "mkdocs" and not wiki.exists()  # a MkDocs folder may be new (made on write)
     if not wiki.is_dir() and not creating:
@@ -115,17 +118,21 @@ def publish(
     files, missing = discover(workspace, ())
     loaded = load_all(workspace, files)
     report.results = [BriefResult(p.file, problems=[p]) for p in missing] + [result for result, _ in loaded]
-    briefs = [item.brief for _, item in loaded if item is not None]
-    try:
-        pages = build_pages(briefs, workspace.config, Templates(workspace.root), flavor, config.sidebar)
-    except PageClash as clash:
-        item = next(item for _, item in loaded if item is not None and item.brief.id == clash.brief)
-        line, column = item.positions.of(("id",))
-        message = f"page name clash: {clash}"
-        raise BriefError([Problem(item.display, line, column, message, "id", "give the brief another id")]) from None
+    good = [(result, item) for result, item in loaded if item is not None]
+    templates = Templates(workspace.root)
+    while True:
+        try:
+            pages = build_pages([item.brief for _, item in good], workspace.config, templates, flavor, config.sidebar)
+            break
+        except PageClash as clash:  # that brief fails like a bad one; the others are still published
+            result, item = next((r, i) for r, i in good if i.brief.id == clash.brief)
+            line, column = item.positions.of(("id",))
+            message = f"page name clash: {clash}"
+            result.problems.append(Problem(item.display, line, column, message, "id", "give the brief another id"))
+            good = [pair for pair in good if pair[1] is not item]
     report.prune_skipped = prune and report.failed > 0
     scaffold = {MKDOCS_CONFIG: MKDOCS_SCAFFOLD} if config.flavor == "mkdocs" else {}
-    report.plan = plan(wiki, pages, load_manifest(wiki), config.flavor, prune and not report.prune_skipped, scaffold)
+    report.plan = plan(wiki, pages, load_manifest(wiki), flavor, prune and not report.prune_skipped, scaffold)
     if report.plan.conflicts:
         raise Refused(report.plan.conflicts)
     if dry_run:

@@ -4,7 +4,9 @@ The plan compares each page with the file on disk and with the manifest. A file 
 if the manifest lists it (or it already holds exactly the bytes briefgen would write). Any other
 file where a page must go stops the whole publish before anything is written: a team's own page is
 never overwritten. Unchanged pages are not touched at all, so their bytes and timestamps stay and
-the wiki shows no new revision. A page whose brief is gone is kept unless pruning was asked for.
+the wiki shows no new revision. A page whose brief is gone is kept unless pruning was asked for, and
+kept even then when someone edited it since briefgen wrote it. The manifest is a file in the wiki,
+so it is trusted only for names the flavor would give a page: any other entry is ignored.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from briefgen.wiki.flavors import Flavor
 from briefgen.wiki.manifest import MANIFEST_NAME, Owned, WikiManifest, digest
 from briefgen.wiki.pages import Page
 from briefgen.writing import write_atomic
@@ -29,7 +32,7 @@ class Change:
     old: bytes | None = None
     new: bytes | None = None
     edited: bool = False
-    """briefgen's page, but someone changed the file since briefgen last wrote it."""
+    """briefgen's page, but someone changed the file since briefgen last wrote it (never pruned)."""
 
     def diff(self) -> str:
         """A unified diff of a changed page (empty for other kinds)."""
@@ -48,6 +51,8 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     """One sentence per file briefgen must not touch but would have to."""
+    ignored: list[str] = field(default_factory=list)
+    """Manifest entries that are no page name of this flavor: never touched, dropped from the manifest."""
     manifest_old: bytes | None = None
     manifest_new: bytes = b""
     scaffold: dict[str, bytes] = field(default_factory=dict)
@@ -61,8 +66,10 @@ class Plan:
         return self.manifest_old != self.manifest_new
 
     def paths(self) -> set[str]:
-        """Every file this publish may have written or removed (what a commit may contain)."""
-        return {c.path for c in self.changes} | set(self.unchanged) | set(self.scaffold) | {MANIFEST_NAME}
+        """Every file this publish may have written or removed (what a commit may contain); not a
+        page kept because someone edited it: that edit is theirs to commit, not briefgen's."""
+        written = {c.path for c in self.changes if not (c.kind == "kept" and c.edited)}
+        return written | set(self.unchanged) | set(self.scaffold) | {MANIFEST_NAME}
 
 
 class Refused(Exception):
@@ -93,7 +100,12 @@ def _read(path: Path) -> bytes | None:
 
 
 def plan(
-    root: Path, pages: Iterable[Page], manifest: WikiManifest, flavor: str, prune: bool, scaffold: dict[str, bytes] | None = None
+    root: Path,
+    pages: Iterable[Page],
+    manifest: WikiManifest,
+    flavor: Flavor,
+    prune: bool,
+    scaffold: dict[str, bytes] | None = None,
 ) -> Plan:
     """Compare pages with the wiki's files; nothing is written here."""
     result = Plan(root, manifest_old=_read(root / MANIFEST_NAME))
@@ -122,20 +134,23 @@ def plan(
     for name, mine in sorted(manifest.pages.items()):
         if name in generated:
             continue
+        if not flavor.owns(name):
+            result.ignored.append(name)
+            continue
         current = None if _obstacle(root, name) else _read(root / name)
         if current is None:
             continue  # already gone: forget it
         edited = digest(current) != mine.sha256
-        if prune:
-            result.changes.append(Change(name, "removed", current, None, edited))
-        else:
+        if prune and not edited:
+            result.changes.append(Change(name, "removed", current, None))
+        else:  # a human's edit is theirs to delete: pruning it would throw their work away
             result.changes.append(Change(name, "kept", current, None, edited))
             owned[name] = mine
     for name, data in (scaffold or {}).items():
         if (root / name).exists() or (root / name).is_symlink():
             continue
         result.scaffold[name] = data
-    result.manifest_new = WikiManifest(owned, flavor).dumps()
+    result.manifest_new = WikiManifest(owned, flavor.name).dumps()
     return result
 
 
