@@ -542,6 +542,35 @@ def test_mkdocs_renders_the_brief_structure_as_the_wikis_do(workspace: Path) -> 
     assert [e.tag.removeprefix(XHTML) for e in first] == ["p", "p", "p", "ul"] and len(bullets) == 2
 
 
+def test_mkdocs_site_runs_nothing_from_titles_and_tags(workspace: Path) -> None:
+    """MkDocs' themes put a page's front-matter title into <title> and the nav unescaped."""
+    hostile = STRUCTURE.replace(
+        "title: Footnotes, tables and paragraphs in a list item",
+        "title: \"</title><script>alert('title')</script> & <b>co</b>\"",
+        1,
+    )
+    assert hostile != STRUCTURE
+    hostile += "tags: [\"<svg/onload=alert('tag')>\"]\n"
+    (workspace / "briefs" / "structure.yaml").write_text(hostile, encoding="utf-8")
+    site, html = workspace / "site", workspace / "html"
+    result = run("publish", "--wiki", str(site), "--flavor", "mkdocs")
+    assert result.exit_code == 0, result.stderr
+    mkdocs_build(site, html)
+    pages = sorted(html.rglob("*.html"))
+    assert len(pages) > 3
+    for page in pages:
+        for element in tinyhtml5.parse(page.read_text(encoding="utf-8")).iter():
+            name = str(element.tag).removeprefix(XHTML)
+            assert name not in ("svg", "b") or "alert" not in text_of(element), page
+            assert not any(key.startswith("on") for key in element.attrib), (page, name, element.attrib)
+            if name == "script":
+                assert "alert" not in "".join(element.itertext()), page
+    page = html / "briefs" / "structure" / "index.html"
+    titles = [text_of(e) for e in tinyhtml5.parse(page.read_text(encoding="utf-8")).iter(f"{XHTML}title")]
+    assert titles and titles[0].startswith("</title><script>alert('title')</script> & <b>co</b>"), titles
+    assert "&amp;lt;" not in page.read_text(encoding="utf-8"), "shown as written, not escaped twice"
+
+
 def test_mkdocs_publishes_into_an_existing_projects_docs_dir(workspace: Path) -> None:
     site = workspace / "site"
     (site / "content").mkdir(parents=True)

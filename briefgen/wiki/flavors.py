@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -183,7 +184,19 @@ class MkDocs(Flavor):
         return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
     def front_matter(self, page: PageInfo) -> dict[str, Any]:
-        return dict(page.standard) if page.standard else {"title": page.title}
+        # MkDocs' themes print `title` (and read other keys) into the page unescaped: a title of
+        # `</title><script>…` would run. Escaped here, it shows as written.
+        return _html_escaped(dict(page.standard) if page.standard else {"title": page.title})
+
+
+def _html_escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(value, quote=True)
+    if isinstance(value, dict):
+        return {key: _html_escaped(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_html_escaped(item) for item in value]
+    return value
 
 
 FLAVOR_CLASSES: dict[FlavorName, type[Flavor]] = {cls.name: cls for cls in (GitHub, GitLab, WikiJs, MkDocs)}
