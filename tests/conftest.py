@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import http.server
 import shutil
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
@@ -58,3 +63,37 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         (out / "md" / f"{EXAMPLE_ID}.md").read_text(encoding="utf-8"),
         out / "pdf" / f"{EXAMPLE_ID}.pdf",
     )
+
+
+PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
+"""A 1x1 PNG: what the recording server answers, and a workspace image that may load."""
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """Remembers every request: the tests assert that briefgen made none."""
+
+    requests: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        Recorder.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        self.wfile.write(PIXEL)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def recording_server() -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 (a free port) that records every request; its base URL."""
+    Recorder.requests = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -10,12 +10,10 @@ audit hook, with a real HTTP server on 127.0.0.1 that must see no request.
 
 from __future__ import annotations
 
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -31,7 +29,7 @@ from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from briefgen.model import Source
-from tests.conftest import EXAMPLE_ID, copy_workspace
+from tests.conftest import EXAMPLE_ID, Recorder, copy_workspace, recording_server
 
 CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
 PROBLEM_LINE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): \S.*$")
@@ -75,29 +73,10 @@ BAD = [case for case in CASES if not case.ok]
 # ---- watching: an HTTP server that must stay idle, an audit hook that sees every open() ------------
 
 
-class Recorder(http.server.BaseHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        Recorder.requests.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(b"fetched")
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    Recorder.requests = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with recording_server() as url:
+        yield url
 
 
 WATCHED_RUN = """

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 import yaml
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from tests.conftest import EXAMPLE_ID, copy_workspace, run
+from tests.conftest import EXAMPLE_ID, PIXEL, Recorder, copy_workspace, recording_server, run
 from tests.test_render import html_outline
 
 SAFE_TAGS = {
@@ -62,34 +58,12 @@ SAFE_TAGS = {
     "pre",
 }
 
-# A 1x1 PNG, to prove that workspace images do load while everything else is refused.
-PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
-
-
-class Recorder(http.server.BaseHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        Recorder.requests.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.end_headers()
-        self.wfile.write(PIXEL)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
 def server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 that records every request it gets."""
-    Recorder.requests = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with recording_server() as url:
+        yield url
 
 
 def hostile_brief(base: str) -> str:
