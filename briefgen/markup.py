@@ -213,8 +213,13 @@ def _markdown_renderer() -> tuple[MDRenderer, dict[str, Any]]:
 
 def _for_markdown_output(tokens: list[Token]) -> list[Token]:
     """The token fixes the Markdown writer needs, so a wiki reads what our HTML shows."""
+    fixed: list[Token] = []
     for token in tokens:
+        fixed.append(token)
         if token.type in ("fence", "code_block"):
+            if token.level > 0:
+                fixed[-1:] = _code_lines(token)
+                continue
             # A fence left open at the end has no final newline; mdformat then glues the closing
             # fence to it, and the code block swallows the rest of the page.
             if not token.content.endswith("\n"):
@@ -224,7 +229,29 @@ def _for_markdown_output(tokens: list[Token]) -> list[Token]:
         for child in token.children or ():
             if child.type == "footnote_ref":
                 _number_footnote(child)
-    return tokens
+    return fixed
+
+
+def _code_lines(token: Token) -> list[Token]:
+    """A code block inside a list item, a quote or a footnote, as a paragraph of code spans.
+
+    Python-Markdown (MkDocs) finds no fenced code there, and reads the fence's content as a
+    paragraph in which raw HTML is live. Code spans mean code in every dialect; leading spaces are
+    kept as no-break spaces (renderers collapse the others), one line per span.
+    """
+    children: list[Token] = []
+    for line in token.content.splitlines():
+        if not line.strip():
+            continue
+        if children:
+            children.append(Token("hardbreak", "br", 0))
+        indent = len(line) - len(line.lstrip(" "))
+        children.append(Token("code_inline", "code", 0, content="\u00a0" * indent + line.strip(), markup="`"))
+    if not children:
+        return []
+    opening = Token("paragraph_open", "p", 1, block=True, level=token.level, map=token.map)
+    inline = Token("inline", "", 0, block=True, level=token.level + 1, children=children, content=token.content)
+    return [opening, inline, Token("paragraph_close", "p", -1, block=True, level=token.level)]
 
 
 def _number_footnote(token: Token) -> None:

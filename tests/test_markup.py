@@ -579,10 +579,21 @@ def test_python_markdown_gets_no_live_html(text: str, extensions: list[str]) -> 
     assert live_problems(wiki().render(to_safe_markdown(text))) == []
 
 
-@pytest.mark.xfail(strict=True, reason="Python-Markdown sees no fence inside a list item: its `<script>` is raw HTML")
-def test_python_markdown_code_block_in_a_list_item() -> None:
-    out = to_safe_markdown("- item\n\n  ```\n  <script>alert(1)</script>\n  ```")
-    assert python_markdown_problems(python_markdown(out, MKDOCS_EXTENSIONS)) == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- item\n\n  ```\n  <script>alert(1)</script>\n    <b>indented</b> `tick`\n  ```",
+        "> quote\n>\n>     <script>alert(1)</script>",
+        "x[^1]\n\n[^1]: note\n\n    ```\n    <img src=x onerror=alert(1)>\n    ```",
+    ],
+)
+def test_python_markdown_code_block_in_a_container(text: str) -> None:
+    """Python-Markdown sees no fence inside a list item, a quote or a footnote: such code is written as code spans."""
+    out = to_safe_markdown(text)
+    for extensions in (MKDOCS_EXTENSIONS, [*MKDOCS_EXTENSIONS, "footnotes"]):
+        assert python_markdown_problems(python_markdown(out, extensions)) == [], out
+    assert live_problems(wiki().render(out)) == []
+    assert "alert(1)" in unescape(re.sub(r"<[^>]+>", "", wiki().render(out))), "the code still shows"
 
 
 @pytest.mark.parametrize(
