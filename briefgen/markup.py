@@ -211,7 +211,7 @@ def _markdown_renderer() -> tuple[MDRenderer, dict[str, Any]]:
     return MDRenderer(), {"parser_extension": extensions, "mdformat": {"number": False, "wrap": "keep"}}
 
 
-def _for_markdown_output(tokens: list[Token]) -> list[Token]:
+def _for_markdown_output(tokens: list[Token], doc_id: str) -> list[Token]:
     """The token fixes the Markdown writer needs, so a wiki reads what our HTML shows."""
     fixed: list[Token] = []
     for token in tokens:
@@ -225,10 +225,10 @@ def _for_markdown_output(tokens: list[Token]) -> list[Token]:
             if not token.content.endswith("\n"):
                 token.content += "\n"
         elif token.type == "footnote_open":
-            _number_footnote(token)
+            _number_footnote(token, doc_id)
         for child in token.children or ():
             if child.type == "footnote_ref":
-                _number_footnote(child)
+                _number_footnote(child, doc_id)
     return fixed
 
 
@@ -254,20 +254,23 @@ def _code_lines(token: Token) -> list[Token]:
     return [opening, inline, Token("paragraph_close", "p", -1, block=True, level=token.level)]
 
 
-def _number_footnote(token: Token) -> None:
+def _number_footnote(token: Token, doc_id: str) -> None:
     """Footnote labels are brief text (`[^<script>x</script>]`), written raw by mdformat: raw HTML to
-    a renderer without footnotes. They become 1..n, the numbers our HTML shows; a label's notes
-    and references share one id, so they stay matched."""
-    token.meta["label"] = str(token.meta["id"] + 1)
+    a renderer without footnotes. They become 1..n, the numbers our HTML shows, after the field's
+    `doc_id` (`bluf-1`): one page holds every field, whose `[^1]`s are different notes. A label's
+    notes and references share one id, so they stay matched."""
+    number = str(token.meta["id"] + 1)
+    token.meta["label"] = f"{doc_id}-{number}" if doc_id else number
 
 
-def _render_markdown(tokens: list[Token], env: dict[str, Any]) -> str:
+def _render_markdown(tokens: list[Token], env: dict[str, Any], doc_id: str = "") -> str:
     renderer, options = _markdown_renderer()
-    return renderer.render_tree(_RenderNode(_for_markdown_output(tokens)), options, env)
+    return renderer.render_tree(_RenderNode(_for_markdown_output(tokens, doc_id)), options, env)
 
 
-def to_safe_markdown(text: str | None) -> str:
-    """A Markdown field for the Markdown output, meaning exactly what our HTML shows.
+def to_safe_markdown(text: str | None, doc_id: str = "") -> str:
+    """A Markdown field for the Markdown output, meaning exactly what our HTML shows. `doc_id`
+    (as for `to_html`) keeps the footnotes of different fields of one page apart.
 
     The field is parsed by the same markdown-it configuration as for HTML (raw HTML off, images
     off, safe links only, headings shifted) and mdformat writes those tokens back as Markdown. So a
@@ -277,7 +280,7 @@ def to_safe_markdown(text: str | None) -> str:
     if not text:
         return ""
     env: dict[str, Any] = {}
-    return _render_markdown(markdown().parse(text, env), env).rstrip("\n")
+    return _render_markdown(markdown().parse(text, env), env, doc_id).rstrip("\n")
 
 
 def to_safe_markdown_inline(text: str | None) -> str:

@@ -249,7 +249,7 @@ def test_markdown_footnotes_of_different_briefs_stay_apart(week41: Built) -> Non
     env: dict = {}
     MarkdownIt("commonmark").use(footnote_plugin).parse(week41.md, env)
     labels = set(env.get("footnotes", {}).get("refs", {}))
-    assert {":energy-gas-prices-1", ":ukraine-talks-1"} <= labels
+    assert {":energy-gas-prices-bluf-1", ":ukraine-talks-bluf-1"} <= labels, labels
 
 
 # ---- selection, empty weeks, errors -------------------------------------------------------------------

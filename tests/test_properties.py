@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -266,6 +266,21 @@ def commonmark() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
 
 
+def numbered(headings: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    return [(level, re.sub(r"\[\d+\]", "[n]", text)) for level, text in headings]
+
+
+@example(
+    {
+        "title": "A",
+        "date": "2000-01-01",
+        "bluf": "A[^1]\n\n[^1]: a note\n\n",
+        "key_claims": [{"text": "A", "confidence": "high"}],
+        "context": "A\n\n# [^1]\n\n[^1]: a note\n\n",
+        "implications": [{"for": "A", "text": "A"}],
+    },
+    0,
+).via("found by a hunt: two fields' `[^1]` were one footnote on the page, shown [1] and [1:1]")
 @examples(200)
 @given(VALID, st.integers(0, 29))
 def test_markdown_output_has_the_headings_of_the_html_output(data: dict[str, Any], style: int) -> None:
@@ -273,7 +288,9 @@ def test_markdown_output_has_the_headings_of_the_html_output(data: dict[str, Any
     assert loaded is not None
     html, md = render_all(loaded)
     body = md.split("\n---\n", 1)[1]
-    assert visible(commonmark().render(body)).headings == visible(html).headings
+    # A footnote's number is per field in the HTML, per page in the Markdown: `[2]` there is `[1]`
+    # here. `[1:1]` (two fields' notes merged into one) still differs from both.
+    assert numbered(visible(commonmark().render(body)).headings) == numbered(visible(html).headings)
 
 
 def assert_reads_back(text: str) -> None:
