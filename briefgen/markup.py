@@ -264,8 +264,32 @@ def _number_footnote(token: Token, doc_id: str) -> None:
 
 
 def _render_markdown(tokens: list[Token], env: dict[str, Any], doc_id: str = "") -> str:
+    """Tokens → Markdown, checked by reading it back: where mdformat's writing of emphasis means
+    something else (`**0*:0**0**`, nested runs of one delimiter), the emphasis is dropped rather
+    than the text changed, so the page says what our HTML says, if less emphatically."""
     renderer, options = _markdown_renderer()
-    return renderer.render_tree(_RenderNode(_for_markdown_output(tokens, doc_id)), options, env)
+    tokens = _for_markdown_output(tokens, doc_id)
+    text = renderer.render_tree(_RenderNode(tokens), options, env)
+    if _inline_meaning(markdown().parse(text, {})) == _inline_meaning(tokens):
+        return text
+    for token in tokens:
+        if token.children:
+            token.children = [child for child in token.children if child.type not in _EMPHASIS]
+    return renderer.render_tree(_RenderNode(tokens), options, env)
+
+
+_EMPHASIS = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
+
+
+def _inline_meaning(tokens: list[Token]) -> list[str]:
+    """What each run of inline text shows: its HTML, footnote references left out (their numbers
+    depend on the rest of the page)."""
+    md = markdown()
+    return [
+        md.renderer.renderInline([c for c in token.children or () if c.type != "footnote_ref"], md.options, {})
+        for token in tokens
+        if token.type == "inline"
+    ]
 
 
 def to_safe_markdown(text: str | None, doc_id: str = "") -> str:

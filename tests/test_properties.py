@@ -318,6 +318,8 @@ def test_a_markdown_field_reads_back_as_the_text_our_html_shows(text: str) -> No
         pytest.param("^[^1]\n\n[^1]: a note", id="caret-before-footnote: read as an inline footnote"),
         pytest.param("*" * 3000 + "deep" + "*" * 3000, id="deep-emphasis: RecursionError in mdformat"),
         pytest.param("# x\n- y\n1. z", id="block-syntax-in-one-line-fields"),
+        pytest.param("**0*:0**0**", id="adjacent-emphasis: mdformat wrote it so that it read back as other text"),
+        pytest.param("**0*0:*0***", id="nested-emphasis: mdformat wrote it so that it read back as other text"),
         pytest.param("a &amp;copy; &#x3C;b> \\<c ^[d] & e", id="character-references-for-python-markdown"),
         pytest.param("x[^<b>]y[^2]\n\n[^2]: two words\n\n[^<b>]: javascript:alert(1)", id="footnotes-renumbered-and-moved"),
         pytest.param("``` py {onclick=alert(1)}\ncode\n```\n\n~~~ `x`\n<b>\n~~~", id="fence-info-cut-to-a-language"),
