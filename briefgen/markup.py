@@ -149,7 +149,7 @@ class _SaferText:
     it, CommonMark), making `[^1]` a link: its text is moved below a blank line, out of reach."""
 
     RENDERERS: dict[str, Any] = {}  # noqa: RUF012 - the mdformat extension interface
-    SPECIAL = re.compile(r"\\[\s\S]|<|\^(?=\[|$)")
+    SPECIAL = re.compile(r"\\[\s\S]|<|\{|\^(?=\[|$)")
     DESTINATION_LIKE = re.compile(r"\S+(?:\s+[\"'(].*)?")
 
     @staticmethod
@@ -163,6 +163,8 @@ class _SaferText:
             return "&lt;"
         if mark == "^":
             return "&#94;"
+        if mark == "{":  # Python-Markdown's attr_list reads `{: onclick=x}` as attributes
+            return "\\{"
         return "&amp;" if mark == "\\&" else mark  # any other backslash pair is mdformat's own escape
 
     @staticmethod
@@ -211,13 +213,13 @@ def _markdown_renderer() -> tuple[MDRenderer, dict[str, Any]]:
     return MDRenderer(), {"parser_extension": extensions, "mdformat": {"number": False, "wrap": "keep"}}
 
 
-def _for_markdown_output(tokens: list[Token], doc_id: str) -> list[Token]:
+def _for_markdown_output(tokens: list[Token], doc_id: str, nested: bool) -> list[Token]:
     """The token fixes the Markdown writer needs, so a wiki reads what our HTML shows."""
     fixed: list[Token] = []
     for token in tokens:
         fixed.append(token)
         if token.type in ("fence", "code_block"):
-            if token.level > 0:
+            if token.level > 0 or nested:
                 fixed[-1:] = _code_lines(token)
                 continue
             # A fence left open at the end has no final newline; mdformat then glues the closing
@@ -263,12 +265,12 @@ def _number_footnote(token: Token, doc_id: str) -> None:
     token.meta["label"] = f"{doc_id}-{number}" if doc_id else number
 
 
-def _render_markdown(tokens: list[Token], env: dict[str, Any], doc_id: str = "") -> str:
+def _render_markdown(tokens: list[Token], env: dict[str, Any], doc_id: str = "", nested: bool = False) -> str:
     """Tokens → Markdown, checked by reading it back: where mdformat's writing of emphasis means
     something else (`**0*:0**0**`, nested runs of one delimiter), the emphasis is dropped rather
     than the text changed, so the page says what our HTML says, if less emphatically."""
     renderer, options = _markdown_renderer()
-    tokens = _for_markdown_output(tokens, doc_id)
+    tokens = _for_markdown_output(tokens, doc_id, nested)
     text = renderer.render_tree(_RenderNode(tokens), options, env)
     if _inline_meaning(markdown().parse(text, {})) == _inline_meaning(tokens):
         return text
@@ -292,9 +294,10 @@ def _inline_meaning(tokens: list[Token]) -> list[str]:
     ]
 
 
-def to_safe_markdown(text: str | None, doc_id: str = "") -> str:
+def to_safe_markdown(text: str | None, doc_id: str = "", nested: bool = False) -> str:
     """A Markdown field for the Markdown output, meaning exactly what our HTML shows. `doc_id`
-    (as for `to_html`) keeps the footnotes of different fields of one page apart.
+    (as for `to_html`) keeps the footnotes of different fields of one page apart; `nested` says
+    the template puts the field inside a list item, where Python-Markdown finds no code blocks.
 
     The field is parsed by the same markdown-it configuration as for HTML (raw HTML off, images
     off, safe links only, headings shifted) and mdformat writes those tokens back as Markdown. So a
@@ -304,7 +307,10 @@ def to_safe_markdown(text: str | None, doc_id: str = "") -> str:
     if not text:
         return ""
     env: dict[str, Any] = {}
-    return _render_markdown(markdown().parse(text, env), env, doc_id).rstrip("\n")
+    try:
+        return _render_markdown(markdown().parse(text, env), env, doc_id, nested).rstrip("\n")
+    except ValueError:  # tokens mdformat cannot nest (a footnote defined inside a footnote): keep the text
+        return "\n\n".join(escape_text(part) for part in re.split(r"\n\s*\n", text) if part.strip())
 
 
 def to_safe_markdown_inline(text: str | None) -> str:
