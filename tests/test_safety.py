@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -242,3 +244,38 @@ def test_workspace_pdf_css_applies_and_its_warnings_reach_every_brief(workspace:
     for name in (EXAMPLE_ID, "second"):
         reader = PdfReader(workspace / "build" / "pdf" / f"{name}.pdf")
         assert all("WORKSPACE CSS" in page.extract_text() for page in reader.pages)
+
+
+def test_a_workspace_templates_own_style_keeps_its_place_in_the_cascade(workspace: Path) -> None:
+    """The shared stylesheet is parsed once only when it is the page's only CSS: passed to WeasyPrint
+    beside the page, it would rank below a second <style> whatever the selectors say."""
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "pdf.css").write_text("article .probe { display: none }\n", encoding="utf-8")
+    (workspace / "templates" / "brief.pdf.j2").write_text(
+        '{% extends "builtin/brief.pdf.j2" %}{% block tags %}'
+        '<style>.probe { display: block }</style><p class="probe">PROBE TEXT</p><p>VISIBLE TEXT</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    assert run("build", "-f", "pdf").exit_code == 0
+    text = " ".join(page.extract_text() for page in PdfReader(workspace / "build" / "pdf" / f"{EXAMPLE_ID}.pdf").pages)
+    assert "VISIBLE TEXT" in text
+    assert "PROBE TEXT" not in text, "the more specific rule of the first <style> wins"
+
+
+def test_a_font_the_stylesheet_loads_is_an_input_of_every_brief(workspace: Path) -> None:
+    fonts = Path("/usr/share/fonts/truetype/dejavu")
+    (workspace / "fonts").mkdir()
+    brand = workspace / "fonts" / "brand.ttf"
+    shutil.copy(fonts / "DejaVuSans.ttf", brand)
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "pdf.css").write_text(
+        '@font-face { font-family: Brand; src: url(fonts/brand.ttf) }\nh1 { font-family: Brand }\n', encoding="utf-8"
+    )
+    second = (workspace / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8").replace("id: ", "# id: ", 1)
+    (workspace / "briefs" / "second.yaml").write_text(second, encoding="utf-8")
+    first = run("build", "-f", "pdf", "-j", "1")
+    assert first.exit_code == 0 and "warning" not in first.stderr, first.stderr
+    manifest = json.loads((workspace / "build" / ".briefgen-manifest.json").read_text(encoding="utf-8"))
+    assert all("fonts/brand.ttf" in entry["deps"] for entry in manifest["briefs"].values()), manifest
+    shutil.copy(fonts / "DejaVuSans-Bold.ttf", brand)
+    assert "2 briefs built, 0 up to date" in run("build", "-f", "pdf", "-j", "1").stdout

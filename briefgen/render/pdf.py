@@ -28,12 +28,59 @@ class _Collect(logging.Handler):
 
 
 _fonts: FontConfiguration | None = None
-_sheets: dict[tuple[str, str], tuple[CSS, list[str]]] = {}
-"""Parsed stylesheets (and the warnings parsing gave, repeated for every brief that uses them) by
-(workspace, text): a worker parses the CSS its briefs share once, not per brief."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    css: CSS
+    warnings: list[str]
+    """What parsing it logged: repeated for every brief that uses it."""
+    files: dict[str, tuple[int, int]]
+    """Files parsing it fetched (`@font-face`, `@import`) with (mtime_ns, size): inputs of every
+    brief that uses it, and a reason to parse again when one changes (a long-lived preview)."""
+
+
+_sheets: dict[tuple[str, str], _Sheet] = {}
+"""Parsed stylesheets by (workspace, text): a worker parses the CSS its briefs share once, not per brief."""
 _FIRST_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 """Our templates' one <style> in <head>. Brief text cannot close it early: it is escaped, and what
 the head holds before the style (the title, meta tags) is escaped too."""
+
+
+def _states(root: Path, names: set[str]) -> dict[str, tuple[int, int]]:
+    states = {}
+    for name in names:
+        try:
+            stat = (root / name).stat()
+        except OSError:
+            continue
+        states[name] = (stat.st_mtime_ns, stat.st_size)
+    return states
+
+
+def _shared_sheet(html: str, base_url: str, root: Path, fetcher: WorkspaceFetcher, collect: _Collect) -> tuple[str, list[CSS]]:
+    """The page without its <style>, and that style parsed once per worker.
+
+    Only for a page whose one <style> is all its author CSS: WeasyPrint gives `stylesheets=` the
+    user origin, below the document's own author styles, so a second <style> or a `style`
+    attribute (a workspace template's) would otherwise win where it used to lose.
+    """
+    style = _FIRST_STYLE.search(html)
+    if not style or html.count("<style") != 1 or ' style="' in html:
+        return html, []
+    key = (base_url, style.group(1))
+    sheet = _sheets.get(key)
+    if sheet is None or _states(root, set(sheet.files)) != sheet.files:
+        if len(_sheets) >= 16:  # a long-lived preview whose CSS is being edited
+            _sheets.clear()
+        before = set(fetcher.served)
+        css = CSS(string=style.group(1), base_url=base_url, url_fetcher=fetcher, font_config=_fonts)
+        sheet = _Sheet(css, collect.messages[:], _states(root, fetcher.served - before))
+        _sheets[key] = sheet
+    else:
+        collect.messages.extend(sheet.warnings)
+    fetcher.served.update(sheet.files)
+    return html[: style.start()] + html[style.end() :], [sheet.css]
 
 
 def warm_up() -> None:
@@ -66,19 +113,7 @@ def html_to_pdf(html: str, root: Path) -> Rendered:
     try:
         base_url = root.resolve().as_uri() + "/"
         fetcher = WorkspaceFetcher(root)
-        stylesheets = []
-        style = _FIRST_STYLE.search(html)
-        if style:
-            key = (base_url, style.group(1))
-            if key not in _sheets:
-                if len(_sheets) >= 16:  # a long-lived preview whose CSS is being edited
-                    _sheets.clear()
-                sheet = CSS(string=style.group(1), base_url=base_url, url_fetcher=fetcher, font_config=_fonts)
-                _sheets[key] = sheet, collect.messages[:]
-            else:
-                collect.messages.extend(_sheets[key][1])
-            stylesheets.append(_sheets[key][0])
-            html = html[: style.start()] + html[style.end() :]
+        html, stylesheets = _shared_sheet(html, base_url, root, fetcher, collect)
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         pdf = document.write_pdf(stylesheets=stylesheets, pdf_tags=True, font_config=_fonts)
     finally:
