@@ -478,7 +478,9 @@ def deliver(
                 )
             if previous.status == "sent":
                 return Delivery("already-sent", list_name, recipients, previous=previous)
-            # partial: the ones who have it are not sent it twice
+        if previous and not dry_run and previous.status != "sent":
+            # After a partial delivery, and on --resend of one whose outcome was unknown: those who
+            # are known to have it are not sent it twice.
             have = ledger.delivered(manifest.name, list_name)
             recipients = [a for a in recipients if _one_address(a).addr_spec not in have]
             if not recipients:
@@ -517,6 +519,11 @@ def deliver(
                     transient=False,
                 ) from None
 
+        def retrying(failure: SendFailure, attempt: int, wait: float) -> None:
+            record(None, sent=False)  # the server answered: nothing delivered, so no pending mark while we wait
+            if on_retry:
+                on_retry(failure, attempt, wait)
+
         try:
             attempts, refused = send(
                 config,
@@ -524,7 +531,7 @@ def deliver(
                 password,
                 message,
                 recipients,
-                on_retry=on_retry,
+                on_retry=retrying,
                 before_data=lambda: record(entry("pending"), sent=False),
             )
         except SendFailure as failure:

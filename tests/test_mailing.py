@@ -33,6 +33,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pypdf import PdfReader
 
+from briefgen.config import find_workspace
+from briefgen.digest import open_digest
+from briefgen.mailing import SendFailure, deliver, mail_config
 from tests.conftest import run
 from tests.test_digest import WEEK, digest_workspace
 
@@ -384,6 +387,36 @@ def test_a_connection_lost_after_the_message_went_out_is_not_sent_again(ws: Path
         assert run("mail", NAME, "--to", "team", "--resend").exit_code == 0, "a person decided: it did not arrive"
     assert len(recorder.received) == 2
     assert [e["status"] for e in ledger(ws)] == ["uncertain", "sent"]
+
+
+def test_resend_after_an_unknown_outcome_skips_those_known_to_have_it(ws: Path) -> None:
+    recorder = Recorder(refuse={"bob@example.org"})
+    with smtp_server(recorder) as port:
+        configure(ws, port)
+        assert run("mail", NAME, "--to", "team").exit_code == 5  # partial: ann has it
+        recorder.refuse.clear()
+        recorder.drop_after_data = 1
+        assert run("mail", NAME, "--to", "team").exit_code == 5  # bob's copy: outcome unknown
+        assert run("mail", NAME, "--to", "team", "--resend").exit_code == 0  # a person says: bob has nothing
+    assert [r.rcpt_tos for r in recorder.received] == [["ann@example.org"], ["bob@example.org"], ["bob@example.org"]]
+    assert [e["status"] for e in ledger(ws)] == ["partial", "uncertain", "sent"]
+
+
+def test_a_transient_failure_leaves_no_pending_mark_while_it_waits(ws: Path) -> None:
+    """A 451 after DATA: nothing was delivered, so a run killed during the pause must not block the next."""
+    recorder, seen = Recorder(answers=["451 4.3.0 Try again later"]), []
+    with smtp_server(recorder) as port:
+        configure(ws, port)
+        workspace = find_workspace(ws)
+        digest = open_digest(NAME, ws / "build")
+
+        def waiting(failure: SendFailure, attempt: int, wait: float) -> None:
+            seen.append([e["status"] for e in ledger(ws)])
+
+        delivery = deliver(workspace, mail_config(workspace), digest, "team", password=None, on_retry=waiting)
+    assert delivery.status == "sent" and recorder.data_commands == 2 and len(recorder.received) == 1
+    assert seen == [[]], "no pending mark while waiting to retry"
+    assert [e["status"] for e in ledger(ws)] == ["sent"]
 
 
 def test_a_run_killed_mid_send_leaves_a_mark_the_next_run_obeys(ws: Path) -> None:

@@ -86,7 +86,12 @@ def send_digest(
 @click.argument("digest_ref", metavar="DIGEST")
 @click.option("--to", "lists", multiple=True, required=True, metavar="LIST", help="Mailing list from [mail.lists] (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Write DIGEST.LIST.eml next to the digest instead of sending.")
-@click.option("--resend", is_flag=True, help="Send even if the ledger says this digest already went to the list.")
+@click.option(
+    "--resend",
+    is_flag=True,
+    help="Send even if the ledger says this digest already went to the list (after a partial or unknown "
+    "outcome: only to those not known to have it).",
+)
 @click.option(
     "-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder holding digest/ (default: build/)."
 )
