@@ -269,7 +269,7 @@ def test_a_font_the_stylesheet_loads_is_an_input_of_every_brief(workspace: Path)
     shutil.copy(fonts / "DejaVuSans.ttf", brand)
     (workspace / "templates").mkdir()
     (workspace / "templates" / "pdf.css").write_text(
-        '@font-face { font-family: Brand; src: url(fonts/brand.ttf) }\nh1 { font-family: Brand }\n', encoding="utf-8"
+        "@font-face { font-family: Brand; src: url(fonts/brand.ttf) }\nh1 { font-family: Brand }\n", encoding="utf-8"
     )
     second = (workspace / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8").replace("id: ", "# id: ", 1)
     (workspace / "briefs" / "second.yaml").write_text(second, encoding="utf-8")
