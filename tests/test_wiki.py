@@ -339,6 +339,21 @@ def test_gitlab_sidebar_false_leaves_the_teams_own_alone(workspace: Path) -> Non
     assert "_sidebar.md" not in result.stdout and (folder / "briefs" / f"{EXAMPLE_ID}.md").exists()
 
 
+@pytest.mark.parametrize(("flavor", "name"), [("gitlab", "_sidebar.md"), ("github", "_Sidebar.md")])
+def test_a_teams_own_sidebar_is_left_alone_and_the_rest_published(workspace: Path, flavor: str, name: str) -> None:
+    """The sidebar is optional for briefgen: a team's own one is no reason to refuse the whole publish."""
+    folder = workspace / "wiki"
+    folder.mkdir()
+    (folder / name).write_text("The team's sidebar\n", encoding="utf-8")
+    (workspace / "briefgen.toml").write_text(f'[wiki]\nflavor = "{flavor}"\n', encoding="utf-8")
+    result = run("publish", "--wiki", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {name} is the wiki's own (briefgen did not write it): left alone" in result.stderr
+    assert (folder / name).read_text(encoding="utf-8") == "The team's sidebar\n"
+    assert name not in json.loads((folder / ".briefgen-wiki.json").read_text(encoding="utf-8"))["pages"]
+    assert any(folder.rglob(f"*{EXAMPLE_ID}.md"))
+
+
 @pytest.mark.parametrize("published", ["wikijs"], indirect=True)
 def test_wikijs_front_matter_follows_its_git_storage_format(published: tuple[str, Path]) -> None:
     flavor, folder = published
