@@ -506,13 +506,14 @@ def deliver(
                 refused=list(refused),
             )
 
-        def record(new: LedgerEntry | None, *, sent: bool) -> None:
+        def record(new: LedgerEntry | None, *, sent: bool | None) -> None:
+            """`sent`: what to say if the ledger cannot be written (None: it may have been)."""
             ledger = read_ledger(ledger_path)
             ledger.replace(message_id, new)
             try:
                 write_atomic(ledger_path, ledger.model_dump_json(indent=2).encode("utf-8") + b"\n")
             except OSError as error:
-                what = "it was sent, but" if sent else "nothing sent:"
+                what = {True: "it was sent, but", False: "nothing sent:", None: "it may have been sent, but"}[sent]
                 raise LedgerFailure(
                     f"{what} the mail ledger {ledger_path} cannot be written ({error.strerror or error}); "
                     "until it can, the job cannot tell what it sent",
@@ -536,7 +537,7 @@ def deliver(
             )
         except SendFailure as failure:
             if not isinstance(failure, LedgerFailure):  # drop the pending mark, or say the outcome is unknown
-                record(entry("uncertain") if failure.uncertain else None, sent=False)
+                record(entry("uncertain") if failure.uncertain else None, sent=None if failure.uncertain else False)
             raise
         if refused:
             record(entry("partial", list(refused)), sent=True)
