@@ -229,14 +229,17 @@ def test_pdf_bytes_are_identical_for_identical_input(tmp_path: Path, monkeypatch
     assert outputs[0] == outputs[1]
 
 
-def test_workspace_pdf_css_applies_and_its_warnings_reach_every_brief(workspace: Path) -> None:
-    """Workers parse the stylesheet once and reuse it: its rules still apply and each brief still hears its warnings."""
+def two_briefs_with_pdf_css(workspace: Path, css: str) -> None:
+    """The example twice (a second id) and a workspace pdf.css: one worker renders both with one parse."""
     (workspace / "templates").mkdir()
-    (workspace / "templates" / "pdf.css").write_text(
-        "@page { margin: 2cm; @top-right { content: 'WORKSPACE CSS' } }\nh1 { colour: red }\n", encoding="utf-8"
-    )
+    (workspace / "templates" / "pdf.css").write_text(css, encoding="utf-8")
     second = (workspace / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8").replace("id: ", "# id: ", 1)
     (workspace / "briefs" / "second.yaml").write_text(second, encoding="utf-8")
+
+
+def test_workspace_pdf_css_applies_and_its_warnings_reach_every_brief(workspace: Path) -> None:
+    """Workers parse the stylesheet once and reuse it: its rules still apply and each brief still hears its warnings."""
+    two_briefs_with_pdf_css(workspace, "@page { margin: 2cm; @top-right { content: 'WORKSPACE CSS' } }\nh1 { colour: red }\n")
     result = run("build", "-f", "pdf", "-j", "1")
     assert result.exit_code == 0, result.stderr
     warned = {line.split(": ")[1] for line in result.stderr.splitlines() if "colour" in line}
@@ -267,12 +270,8 @@ def test_a_font_the_stylesheet_loads_is_an_input_of_every_brief(workspace: Path)
     (workspace / "fonts").mkdir()
     brand = workspace / "fonts" / "brand.ttf"
     shutil.copy(fonts / "DejaVuSans.ttf", brand)
-    (workspace / "templates").mkdir()
-    (workspace / "templates" / "pdf.css").write_text(
-        "@font-face { font-family: Brand; src: url(fonts/brand.ttf) }\nh1 { font-family: Brand }\n", encoding="utf-8"
-    )
-    second = (workspace / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8").replace("id: ", "# id: ", 1)
-    (workspace / "briefs" / "second.yaml").write_text(second, encoding="utf-8")
+    css = "@font-face { font-family: Brand; src: url(fonts/brand.ttf) }\nh1 { font-family: Brand }\n"
+    two_briefs_with_pdf_css(workspace, css)
     first = run("build", "-f", "pdf", "-j", "1")
     assert first.exit_code == 0 and "warning" not in first.stderr, first.stderr
     manifest = json.loads((workspace / "build" / ".briefgen-manifest.json").read_text(encoding="utf-8"))
