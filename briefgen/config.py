@@ -54,15 +54,7 @@ class Workspace(BaseModel):
             return model.model_validate(self.tables.get(name, {}))
         except ValidationError as error:
             display = self.config_file.name if self.config_file else "briefgen.toml"
-            problems = []
-            for err in error.errors():
-                key = ".".join(str(part) for part in (name, *err["loc"]))
-                line = _line_of(self.config_file, str(err["loc"][0])) if self.config_file and err["loc"] else 1
-                message = err["msg"]
-            if "input" in err and not isinstance(err["input"], dict | list):  # name the value the user wrote
-                message = f"{err['input']!r}: {message[0].lower()}{message[1:]}"
-            problems.append(Problem(display, line, 1, message, key))
-            raise BriefError(problems) from None
+            raise BriefError(_problems(display, self.config_file, error, (name,))) from None
 
 
 def find_workspace(start: Path | None = None) -> Workspace:
@@ -97,15 +89,20 @@ def _read(path: Path, table: str | None) -> dict[str, Any]:
     try:
         return {"config": Config.model_validate(data), "tables": tables}
     except ValidationError as error:
-        problems = []
-        for err in error.errors():
-            key = ".".join(str(part) for part in err["loc"])
-            line = _line_of(path, str(err["loc"][0])) if err["loc"] else 1
-            message = err["msg"]
-            if "input" in err and not isinstance(err["input"], dict | list):  # name the value the user wrote
-                message = f"{err['input']!r}: {message[0].lower()}{message[1:]}"
-            problems.append(Problem(display, line, 1, message, key))
-        raise BriefError(problems) from None
+        raise BriefError(_problems(display, path, error)) from None
+
+
+def _problems(display: str, path: Path | None, error: ValidationError, table: tuple[str, ...] = ()) -> list[Problem]:
+    """One problem per field error, at the key's line, naming the value the user wrote."""
+    problems = []
+    for err in error.errors():
+        key = ".".join(str(part) for part in (*table, *err["loc"]))
+        line = _line_of(path, str(err["loc"][0])) if path and err["loc"] else 1
+        message = err["msg"]
+        if "input" in err and not isinstance(err["input"], dict | list):
+            message = f"{err['input']!r}: {message[0].lower()}{message[1:]}"
+        problems.append(Problem(display, line, 1, message, key))
+    return problems
 
 
 def _line_of(path: Path, key: str) -> int:

@@ -600,3 +600,16 @@ def test_a_digest_with_unreadable_briefs_is_not_mailed(ws: Path) -> None:
     assert result.exit_code == 1
     assert "not mailed" in result.stderr and f"briefgen mail {NAME}" in result.stderr
     assert recorder.received == [] and ledger(ws) == []
+
+
+def test_every_bad_mail_setting_is_reported_at_its_line(ws: Path) -> None:
+    (ws / "briefgen.toml").write_text(
+        '[mail]\nsender = "briefs@example.org"\nport = 0\nsecurity = "tls"\n[mail.lists]\nteam = ["a@example.org"]\n',
+        encoding="utf-8",
+    )
+    result = run("mail", NAME, "--to", "team", "--dry-run")
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("briefgen.toml:")]
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith("briefgen.toml:3:1: mail.port: 0: input should be greater than or equal to 1")
+    assert lines[1].startswith("briefgen.toml:4:1: mail.security: 'tls': input should be")
