@@ -453,9 +453,9 @@ def deliver(
 
     The key is (digest name, list): a digest rebuilt with other content after it was sent is not
     sent again on its own either; after a partial delivery only the recipients who lack it are
-    sent it; after a send of unknown outcome nothing is sent until a person decides; `resend`
-    sends anyway. `dry_run` writes `<name>.<list>.eml` next to
-    the digest and neither sends nor records.
+    sent it; after a send of unknown outcome nothing is sent until a person decides. `resend`
+    sends anyway: to the whole list after a complete send, else to those not known to have it.
+    `dry_run` writes `<name>.<list>.eml` next to the digest and neither sends nor records.
     """
     recipients = recipients_of(config, list_name, workspace)
     manifest = digest.manifest
@@ -507,8 +507,8 @@ def deliver(
             )
 
         def record(new: LedgerEntry | None, *, sent: bool | None) -> None:
-            """`sent`: what to say if the ledger cannot be written (None: it may have been)."""
-            ledger = read_ledger(ledger_path)
+            """`sent`: what to say if the ledger cannot be written (None: it may have been). The lock is
+            held, so the ledger read above is still the one on disk."""
             ledger.replace(message_id, new)
             try:
                 write_atomic(ledger_path, ledger.model_dump_json(indent=2).encode("utf-8") + b"\n")

@@ -141,8 +141,9 @@ def _escape_special(found: re.Match[str]) -> str:
 class _SaferText:
     """mdformat escapes `<` as `\\<`, which Python-Markdown (MkDocs) reads as a backslash and a live
     tag, and skips the second of `<<`. This mdformat extension writes every `<` of a text node as
-    `&lt;`, mdformat's `\\&` (before a character reference) as `&amp;`, and a `^` before `[` (or
-    before the next token), which renderers with inline footnotes read as `^[note]`, as `&#94;`.
+    `&lt;`, mdformat's `\\&` (before a character reference) as `&amp;`, a `{` as `\\{` (Python-Markdown's
+    attr_list reads `{: onclick=x}` as attributes), and a `^` before `[` (or before the next token),
+    which renderers with inline footnotes read as `^[note]`, as `&#94;`.
 
     A footnote definition whose first line could be a link destination (`[^1]: javascript:x`) is
     a link reference definition to a renderer without footnotes (Python-Markdown as MkDocs runs
@@ -163,7 +164,7 @@ class _SaferText:
             return "&lt;"
         if mark == "^":
             return "&#94;"
-        if mark == "{":  # Python-Markdown's attr_list reads `{: onclick=x}` as attributes
+        if mark == "{":
             return "\\{"
         return "&amp;" if mark == "\\&" else mark  # any other backslash pair is mdformat's own escape
 
