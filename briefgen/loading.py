@@ -236,7 +236,24 @@ def load_brief(path: Path, display: str | None = None) -> LoadedBrief:
             size = os.fstat(handle.fileno()).st_size
     except OSError as error:
         raise BriefError([Problem(display, 1, 1, f"cannot read file: {error.strerror or error}")]) from None
-    return load_bytes(data, display, default_id=slugify(path.stem), path=path, size=size)
+    return load_bytes(data, display, default_id=default_id(path), path=path, size=size)
+
+
+def default_id(path: Path) -> str:
+    """A brief's id when it sets none: its file name, as a slug."""
+    return slugify(path.stem)
+
+
+def declared_id(path: Path) -> tuple[str, tuple[int, int]] | None:
+    """The `id:` a brief file sets, and where, read as plain YAML without validating the rest: a
+    brief with other mistakes still owns its id. None when it sets none or cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            data, positions = parse_yaml(handle.read(MAX_BYTES + 1))
+    except (OSError, _Stop):
+        return None
+    declared = data.get("id")
+    return (declared, positions.of(("id",))) if isinstance(declared, str) and declared else None
 
 
 def load_bytes(

@@ -16,7 +16,7 @@ import yaml
 
 from briefgen.building import discover
 from briefgen.config import Workspace
-from briefgen.loading import MAX_BYTES, _Stop, parse_yaml
+from briefgen.loading import declared_id, default_id
 from briefgen.model import slugify
 from briefgen.problems import Problem, display_path
 from briefgen.schema import SCHEMA_PATH, schema_json
@@ -127,33 +127,16 @@ def render_brief(
     return "\n".join(lines) + "\n"
 
 
-def _brief_id(path: Path) -> tuple[str | None, tuple[int, int]]:
-    """The id `check` would give the brief at `path`, and where it is declared.
-
-    Read as plain YAML, not validated: a brief with other mistakes still owns its id. One that
-    cannot be read at all owns its file name, as the loader would give it.
-    """
-    try:
-        with path.open("rb") as handle:
-            data, positions = parse_yaml(handle.read(MAX_BYTES + 1))
-    except (OSError, _Stop):  # unreadable, bad syntax, a bomb: parse_yaml raises nothing else
-        return None, (1, 1)
-    declared = data.get("id")
-    if isinstance(declared, str) and declared:
-        return declared, positions.of(("id",))
-    return None, (1, 1)
-
-
 def _owner_of(workspace: Workspace, brief_id: str, target: Path) -> tuple[Path, tuple[int, int]] | None:
     """Another brief file (any *.yaml or *.yml that `check` would load) whose id is `brief_id`."""
     files, _ = discover(workspace, [])
     for path in files:
         if path == target.resolve():
             continue
-        declared, position = _brief_id(path)
-        if declared == brief_id:
-            return path, position
-        if slugify(path.stem) == brief_id:  # the loader's default id, and the file name `new` would write beside it
+        declared = declared_id(path)
+        if declared and declared[0] == brief_id:
+            return path, declared[1]
+        if default_id(path) == brief_id:  # also the file name `new` would write beside it
             return path, (1, 1)
     return None
 
