@@ -133,9 +133,8 @@ def publish(wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: 
         print_problems(result.problems)
     if report.prune_skipped:
         warn("some briefs have errors, so no page was pruned this time (their pages are kept)")
-    if report.own_sidebar:
-        own = report.own_sidebar
-        warn(f"{own} is the wiki's own (briefgen did not write it): left alone; set wiki.sidebar = false to say so")
+    for name in report.plan.skipped if report.plan else ():
+        warn(f"{name} is the wiki's own (briefgen did not write it): left alone; set wiki.sidebar = false to say so")
     for name in report.plan.ignored if report.plan else ():
         warn(
             f"{MANIFEST_NAME} lists {name}, which is not a page name briefgen gives a {report.flavor} page: "

@@ -34,6 +34,9 @@ class Page:
     data: bytes
     brief: str | None = None
     """Id of the brief this page shows; None for generated pages."""
+    optional: bool = False
+    """A page the wiki does without (the sidebar): where a file briefgen did not write is in its
+    place, that file is left alone and the page skipped, rather than the publish refused."""
 
 
 class PageClash(Exception):
@@ -237,4 +240,4 @@ def _sidebar_page(
         latest=[_entry(b, path, config, flavor) for b in ordered[:SIDEBAR_LATEST]],
         tags=_tag_links(sorted(counts, key=str.casefold), path, flavor, counts),
     )
-    return Page(path, _finish(text))
+    return Page(path, _finish(text), optional=True)

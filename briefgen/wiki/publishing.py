@@ -57,8 +57,6 @@ class PublishReport:
     git_error: GitError | None = None
     prune_skipped: bool = False
     """--prune was asked for but some brief failed to load, so no page was treated as removed."""
-    own_sidebar: str | None = None
-    """The wiki has a sidebar briefgen did not write: left alone, and no sidebar generated."""
 
     @property
     def failed(self) -> int:
@@ -122,14 +120,9 @@ def publish(
     report.results = [BriefResult(p.file, problems=[p]) for p in missing] + [result for result, _ in loaded]
     good = [(result, item) for result, item in loaded if item is not None]
     templates = Templates(workspace.root)
-    manifest = load_manifest(wiki)
-    sidebar = config.sidebar
-    path = flavor.sidebar()
-    if sidebar and path and ((wiki / path).exists() or (wiki / path).is_symlink()) and path not in manifest.pages:
-        report.own_sidebar, sidebar = path, False  # the team's own: optional for us, so not a reason to refuse
     while True:
         try:
-            pages = build_pages([item.brief for _, item in good], workspace.config, templates, flavor, sidebar)
+            pages = build_pages([item.brief for _, item in good], workspace.config, templates, flavor, config.sidebar)
             break
         except PageClash as clash:  # that brief fails like a bad one; the others are still published
             result, item = next((r, i) for r, i in good if i.brief.id == clash.brief)
@@ -139,7 +132,7 @@ def publish(
             good = [pair for pair in good if pair[1] is not item]
     report.prune_skipped = prune and report.failed > 0
     scaffold = {MKDOCS_CONFIG: MKDOCS_SCAFFOLD} if config.flavor == "mkdocs" else {}
-    report.plan = plan(wiki, pages, manifest, flavor, prune and not report.prune_skipped, scaffold)
+    report.plan = plan(wiki, pages, load_manifest(wiki), flavor, prune and not report.prune_skipped, scaffold)
     if report.plan.conflicts:
         raise Refused(report.plan.conflicts)
     if dry_run:

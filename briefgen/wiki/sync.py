@@ -53,6 +53,8 @@ class Plan:
     """One sentence per file briefgen must not touch but would have to."""
     ignored: list[str] = field(default_factory=list)
     """Manifest entries that are no page name of this flavor: never touched, dropped from the manifest."""
+    skipped: list[str] = field(default_factory=list)
+    """Optional pages (the sidebar) not written because a file briefgen did not create is there."""
     manifest_old: bytes | None = None
     manifest_new: bytes = b""
     scaffold: dict[str, bytes] = field(default_factory=dict)
@@ -125,7 +127,10 @@ def plan(
         elif current == page.data:
             result.unchanged.append(page.path)  # also adopts an identical file when the manifest was lost
         elif mine is None:
-            result.conflicts.append(f"{page.path} exists and briefgen did not create it (it is not in {MANIFEST_NAME})")
+            if page.optional:  # the team's own sidebar: theirs to keep, and no reason to refuse the rest
+                result.skipped.append(page.path)
+            else:
+                result.conflicts.append(f"{page.path} exists and briefgen did not create it (it is not in {MANIFEST_NAME})")
             continue
         else:
             edited = digest(current) != mine.sha256
