@@ -36,9 +36,9 @@ from briefgen.building import BRIEF_SUFFIXES, discover, load_all
 from briefgen.config import Workspace, find_workspace
 from briefgen.loading import LoadedBrief
 from briefgen.model import SLUG_PATTERN, slugify
-from briefgen.problems import BriefError, Problem, display_path
+from briefgen.problems import BriefError, Problem
 from briefgen.render.html import render_html
-from briefgen.templates import Templates, builtin_templates
+from briefgen.templates import Templates, builtin_templates, template_problem
 from briefgen.view import handling_of, prepare
 
 Log = Callable[[str], None]
@@ -156,7 +156,7 @@ class Site:
                 return Page(HTTPStatus.OK, "text/html; charset=utf-8", render_html(templates, view))
             return self._pdf(templates, view, key, entry.source)
         except jinja2.TemplateError as error:
-            problem = self._template_problem(entry.source, error)
+            problem = template_problem(entry.source, error, self.root)
             return self._problems(f"{entry.source} cannot be rendered", [problem])
 
     def _pdf(self, templates: Templates, view: dict[str, Any], key: str, source: str) -> Page:
@@ -180,18 +180,9 @@ class Site:
         try:
             html = Templates(self.root).render("preview-problems.html.j2", title=title, problems=lines, version=__version__)
         except jinja2.TemplateError as error:  # a workspace's own preview template is broken: still show the lines
-            text = "\n".join([title, *lines, str(self._template_problem("preview", error))])
+            text = "\n".join([title, *lines, str(template_problem("preview", error, self.root))])
             return Page(status, "text/plain; charset=utf-8", f"{text}\n".encode(), headers)
         return Page(status, "text/html; charset=utf-8", html.encode("utf-8"), headers)
-
-    def _template_problem(self, source: str, error: jinja2.TemplateError) -> Problem:
-        """A template's syntax error points at the template's own line; other errors at the brief."""
-        if isinstance(error, jinja2.TemplateSyntaxError):
-            where = display_path(Path(error.filename), self.root) if error.filename else error.name or "template"
-            return Problem(where, error.lineno or 1, 1, f"template syntax: {error.message}")
-        if isinstance(error, jinja2.TemplateNotFound):
-            return Problem(source, 1, 1, f"template not found: {error.name}", hint="check the workspace's templates/")
-        return Problem(source, 1, 1, f"template error: {error}", hint="check the workspace's templates/")
 
 
 def _row(entry: Entry, workspace: Workspace) -> dict[str, Any]:

@@ -14,10 +14,20 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 from markupsafe import Markup
 
 from briefgen import markup
+from briefgen.problems import Problem, display_path
 
 BUILTIN_PREFIX = "builtin"
 
@@ -90,3 +100,14 @@ class Templates:
         for path in self.files_in_use():
             digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()
+
+
+def template_problem(source: str, error: TemplateError, root: Path) -> Problem:
+    """A template's syntax error points at the template's own line (workspace-relative); other
+    errors at the brief `source` being rendered."""
+    if isinstance(error, TemplateSyntaxError):
+        where = display_path(Path(error.filename), root) if error.filename else error.name or "template"
+        return Problem(where, error.lineno or 1, 1, f"template syntax: {error.message}")
+    if isinstance(error, TemplateNotFound):
+        return Problem(source, 1, 1, f"template not found: {error.name}", hint="check the workspace's templates/")
+    return Problem(source, 1, 1, f"template error: {error}", hint="check the workspace's templates/")

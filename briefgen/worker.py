@@ -18,7 +18,7 @@ from briefgen.model import Brief
 from briefgen.problems import Problem, display_path
 from briefgen.render.html import render_html
 from briefgen.render.markdown import render_markdown
-from briefgen.templates import Templates
+from briefgen.templates import Templates, template_problem
 from briefgen.view import prepare
 from briefgen.writing import write_atomic
 
@@ -83,7 +83,7 @@ def render(task: Task) -> Outcome:
         try:
             data = _render_format(fmt, view, outcome)
         except jinja2.TemplateError as error:
-            outcome.problems.append(_template_problem(task.source, error))
+            outcome.problems.append(template_problem(task.source, error, _state.root))
             return outcome
         except Exception as error:  # a renderer failure must not stop the other briefs
             message = f"{fmt} rendering failed: {type(error).__name__}: {error}"
@@ -118,12 +118,3 @@ def _render_format(fmt: Format, view: dict[str, Any], outcome: Outcome) -> bytes
     outcome.warnings.extend(f"{outcome.source}: pdf: {message}" for message in rendered.warnings)
     outcome.fetched |= rendered.files
     return rendered.data
-
-
-def _template_problem(source: str, error: Exception) -> Problem:
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        where = error.filename or error.name or "template"
-        return Problem(where, error.lineno or 1, 1, f"template syntax: {error.message}")
-    if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(source, 1, 1, f"template not found: {error.name}")
-    return Problem(source, 1, 1, f"template error: {error}", hint="check the workspace's templates/")

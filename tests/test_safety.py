@@ -215,7 +215,7 @@ def test_broken_workspace_template_names_its_line(workspace: Path) -> None:
     (workspace / "templates" / "brief.md.j2").write_text("# {{ brief.title }}\n{% if %}\n", encoding="utf-8")
     result = run("build", "-f", "md")
     assert result.exit_code == 1
-    assert re.search(r"templates/brief\.md\.j2:2:1: template syntax: ", result.stderr), result.stderr
+    assert re.search(r"^templates/brief\.md\.j2:2:1: template syntax: ", result.stderr, re.MULTILINE), result.stderr
     assert "Traceback" not in result.output
 
 
