@@ -167,6 +167,13 @@ def _references(workspace: Workspace, item: LoadedBrief) -> dict[str, FileState]
     return deps
 
 
+def _add_files(deps: dict[str, FileState], root: Path, names: set[str]) -> None:
+    """Workspace files as dependencies; one that is gone is left out, so the key changes and the brief is rebuilt."""
+    for name in sorted(names):
+        with contextlib.suppress(OSError):
+            deps[name] = FileState.of(root / name)
+
+
 def _unchanged(entry: Entry, path: Path, root: Path) -> Entry | None:
     """The entry with refreshed stats when neither the brief nor its references changed, else None."""
     brief = entry.brief.still_matches(path)
@@ -227,9 +234,8 @@ def _plan(
             continue
         old_outputs = dict(known.outputs) if known else {}
         deps = _references(workspace, item)
-        for name in sorted(set(known.deps) - set(deps)) if known else ():  # files the last PDF loaded
-            with contextlib.suppress(OSError):  # gone: the key changes, the PDF is rebuilt without it
-                deps[name] = FileState.of(root / name)
+        if known:  # the files its last PDF loaded (a template's logo) are inputs still
+            _add_files(deps, root, set(known.deps) - set(deps))
         entry = Entry(item.brief.id, state, deps, old_outputs)
         stale = formats if force else _stale(entry, formats, out, entry.key(print_))
         if not stale:
@@ -270,11 +276,9 @@ def _clean_temporaries(out: Path) -> None:
 
 
 def _record(manifest: Manifest, entry: Entry, key: str, outcome: worker.Outcome, out: Path, root: Path, print_: str) -> None:
-    new = sorted(outcome.fetched - set(entry.deps))  # an image or font a template loads: an input too
-    for name in new:
-        with contextlib.suppress(OSError):
-            entry.deps[name] = FileState.of(root / name)
+    new = outcome.fetched - set(entry.deps)  # an image or font a template loads: an input too
     if new:
+        _add_files(entry.deps, root, new)
         key = entry.key(print_)
     for fmt, path in outcome.written.items():
         relative = path.relative_to(out).as_posix()
