@@ -72,10 +72,10 @@ def hostile_brief(base: str) -> str:
     evil = (
         f"<script>alert(1)</script> <img src=x onerror=alert(2)> [a](javascript:alert(3)) "
         f"[b](data:text/html;base64,PHNjcmlwdD4=) ![c](file:///etc/passwd) ![d]({base}/md-image.png) "
-        f"<iframe src='{base}/frame'></iframe> {{{{ 7*7 }}}} {{% if true %}}jinja{{% endif %}}"
+        f"<iframe src='{base}/frame'></iframe> {{{{ 12345*6789 }}}} {{% if true %}}jinja{{% endif %}}"
     )
     return f"""\
-title: "Title | with *stars* # and <b>tags</b> {{{{ 7*7 }}}}"
+title: "Title | with *stars* # and <b>tags</b> {{{{ 12345*6789 }}}}"
 date: 2025-10-10
 authors: ["<script>alert('author')</script>"]
 bluf: "{evil}"
@@ -129,7 +129,7 @@ def test_hostile_brief_builds_inert(hostile: tuple[Path, str]) -> None:
     assert {tag for tag, _ in elements} <= SAFE_TAGS, "only tags our templates and Markdown make"
     assert 'href="javascript' not in html.lower() and 'href="data:' not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, "shown as text, not dropped"
-    assert "{{ 7*7 }}" in html and "49" not in html, "Jinja syntax in a brief is printed, never evaluated"
+    assert "{{ 12345*6789 }}" in html and "83810205" not in html, "Jinja syntax in a brief is printed, never evaluated"
 
     pdf = (root / "build" / "pdf" / "hostile.pdf").read_bytes()
     assert b"/JavaScript" not in pdf and b"/JS " not in pdf
@@ -156,7 +156,7 @@ def test_hostile_markdown_output_stays_inert(hostile: tuple[Path, str]) -> None:
     assert "<img" not in lowered and "<h1" not in lowered.replace("<h1>title", "")
     assert 'href="javascript' not in lowered and 'href="data:' not in lowered
     h1 = MarkdownIt("commonmark").render(text).split("\n")[0]
-    assert h1 == "<h1>Title | with *stars* # and &lt;b&gt;tags&lt;/b&gt; {{ 7*7 }}</h1>", "special characters stay literal"
+    assert h1 == "<h1>Title | with *stars* # and &lt;b&gt;tags&lt;/b&gt; {{ 12345*6789 }}</h1>", "special characters stay literal"
 
 
 @pytest.fixture
