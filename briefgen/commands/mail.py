@@ -102,7 +102,8 @@ def mail(digest_ref: str, lists: tuple[str, ...], dry_run: bool, resend: bool, o
     DIGEST is a digest's name (digest-2025-W41, looked up in build/digest/) or one of its files.
     SMTP settings and lists come from the [mail] table of briefgen.toml; the password only from the
     environment variable named by mail.password_env. A ledger (build/digest/mail-ledger.json) records
-    every completed send: sending the same digest to the same list again does nothing, unless --resend.
+    every send that reached the server (complete, partial or of unknown outcome): sending the same
+    digest to the same list again does nothing, unless --resend.
 
     Exit codes: 0 sent, already sent, or dry run; 2 usage or configuration error; 4 temporary
     failure (retried, then gave up: run again later); 5 refused (5xx, login, TLS), partly delivered

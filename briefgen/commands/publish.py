@@ -98,7 +98,7 @@ def publish(wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: 
     """Publish every brief as a page of an internal wiki.
 
     Pages are named from each brief's id, so retitling never moves a page; an index by week, a page
-    per tag and (GitHub, GitLab) a sidebar are generated. Only changed pages are written; pages
+    per tag and (GitHub, GitLab) a sidebar, unless the wiki has its own, are generated. Only changed pages are written; pages
     briefgen did not create are never touched, nor pruned when edited by hand. In a Git clone, one
     commit records the changed pages.
 
