@@ -59,7 +59,9 @@ def timed(command: list[str], cwd: Path, watch_workers: list[int] | None = None)
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     poller = (
-        threading.Thread(target=_poll_peaks, args=(process, watch_workers), daemon=True) if watch_workers is not None else None
+        threading.Thread(target=_poll_peaks, args=(process, watch_workers), daemon=True)
+        if watch_workers is not None
+        else None
     )
     if poller:
         poller.start()
@@ -151,17 +153,30 @@ def pandoc_pipeline(markdown_files: list[Path], out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--briefs", type=int, default=200, help="briefs for the cold-build comparison (default 200)")
-    parser.add_argument("--large", type=int, default=1000, help="briefs for no-op and edit-one rebuilds (default 1000; 0 skips)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; medians are printed (default 3)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--briefs", type=int, default=200, help="briefs for the cold-build comparison (default 200)"
+    )
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=1000,
+        help="briefs for no-op and edit-one rebuilds (default 1000; 0 skips)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per measurement; medians are printed (default 3)"
+    )
     parser.add_argument("--no-pandoc", action="store_true", help="skip baseline (b)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as folder:
         root = Path(folder) / "workspace"
         generate(root, args.briefs)
-        print(f"workspace: {args.briefs} briefs of 1 to 6 pages; {args.repeat} runs each; medians", flush=True)
+        print(
+            f"workspace: {args.briefs} briefs of 1 to 6 pages; {args.repeat} runs each; medians", flush=True
+        )
 
         version = median([timed([*BRIEFGEN, "--version"], root) for _ in range(max(5, args.repeat))])
         show("briefgen --version", version)
@@ -178,8 +193,14 @@ def main() -> None:
         html_files = final_html(root, Path(folder) / "final-html")
         script = Path(folder) / "weasyprint_alone.py"
         script.write_text(WEASYPRINT_ALONE, encoding="utf-8")
-        alone = median([timed([sys.executable, str(script), *map(str, html_files)], root) for _ in range(args.repeat)])
-        show("(a) WeasyPrint alone, serial, same HTML", alone, note=f"build/(a) = {cold / alone:.2f} (target <= 0.65)")
+        alone = median(
+            [timed([sys.executable, str(script), *map(str, html_files)], root) for _ in range(args.repeat)]
+        )
+        show(
+            "(a) WeasyPrint alone, serial, same HTML",
+            alone,
+            note=f"build/(a) = {cold / alone:.2f} (target <= 0.65)",
+        )
 
         if not args.no_pandoc:
             markdown = sorted((root / "build" / "md").glob("*.md"))
@@ -189,7 +210,11 @@ def main() -> None:
                 pandoc_pipeline(markdown, Path(folder) / "pandoc")
                 pandoc_runs.append(time.perf_counter() - started)
             pandoc = median(pandoc_runs)
-            show("(b) pandoc --pdf-engine=weasyprint, per file", pandoc, note=f"build/(b) = {cold / pandoc:.2f} (target <= 0.25)")
+            show(
+                "(b) pandoc --pdf-engine=weasyprint, per file",
+                pandoc,
+                note=f"build/(b) = {cold / pandoc:.2f} (target <= 0.25)",
+            )
 
         if args.large:
             large = Path(folder) / "large"

@@ -51,7 +51,9 @@ def main() -> int:
         assert report.digest is not None and not report.problems, report.problems
         pdf = report.written[0]
         pages = len(PdfReader(pdf).pages)
-        print(f"briefs: {count}, pages: {pages}, PDF: {pdf.stat().st_size / 1e6:.1f} MB, time: {seconds:.1f} s")
+        print(
+            f"briefs: {count}, pages: {pages}, PDF: {pdf.stat().st_size / 1e6:.1f} MB, time: {seconds:.1f} s"
+        )
         print(f"peak RSS: {peak:.0f} MiB (before the digest: {before:.0f} MiB; limit {LIMIT_MB} MiB)")
         for warning in report.warnings:
             print("warning:", warning)

@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -29,33 +29,22 @@ from typing import Any
 from briefgen import __version__, worker
 from briefgen.config import FORMATS, Format, Workspace
 from briefgen.limits import TimeLimitExceeded, time_limit
-from briefgen.loading import LoadedBrief, load_brief
+from briefgen.loading import Ids, LoadedBrief, discover, read_one
 from briefgen.manifest import Entry, FileState, Manifest
-from briefgen.problems import BriefError, Problem, display_path
+from briefgen.outcome import Outcome
+from briefgen.problems import Problem, display_path
 from briefgen.templates import Templates
-
-BRIEF_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass
-class BriefResult:
-    source: str
-    id: str | None = None
-    written: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 @dataclass
 class BuildReport:
-    results: list[BriefResult]
+    results: list[Outcome]
     seconds: float
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
+    """What the build did besides building: outputs of deleted briefs removed."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What the user should know: a damaged manifest, an output that could not be removed or saved."""
 
     @property
     def built(self) -> int:
@@ -72,72 +61,6 @@ class BuildReport:
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def discover(workspace: Workspace, paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """Brief files named on the command line (files or folders), or every brief in the workspace."""
-    targets = list(paths) or [workspace.root / workspace.config.briefs]
-    found: list[Path] = []
-    problems: list[Problem] = []
-    for target in targets:
-        if target.is_dir():
-            found.extend(sorted(p for p in target.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file()))
-        elif target.is_file():
-            found.append(target)
-        else:
-            shown = display_path(target, workspace.root)
-            problems.append(Problem(shown, 1, 1, "no such file or folder", hint="check the path"))
-    root = workspace.root.resolve()
-    unique: dict[Path, None] = {}
-    for path in found:
-        real = path.resolve()
-        if real.is_relative_to(root):
-            unique.setdefault(real)
-        else:  # a symlink (or a path) leading out: never read it, never name where it leads
-            shown = display_path(path.absolute().parent, root) + "/" + path.name
-            hint = "briefs are read only from inside the workspace; copy the file in instead of linking to it"
-            problems.append(Problem(shown, 1, 1, "resolves outside the workspace", hint=hint))
-    return list(unique), problems
-
-
-class _Ids:
-    """Output names are ids, so two briefs may not share one; the first in path order keeps it."""
-
-    def __init__(self) -> None:
-        self.owners: dict[str, str] = {}
-
-    def claim(self, brief_id: str, source: str, position: tuple[int, int] = (1, 1)) -> Problem | None:
-        owner = self.owners.setdefault(brief_id, source)
-        if owner == source:
-            return None
-        hint = "give each brief its own id (or file name)"
-        return Problem(source, *position, f"id '{brief_id}' is already used by {owner}", "id", hint)
-
-
-def load_all(workspace: Workspace, files: Iterable[Path]) -> list[tuple[BriefResult, LoadedBrief | None]]:
-    """Load every brief; refuse a second brief that claims an id already taken."""
-    loaded: list[tuple[BriefResult, LoadedBrief | None]] = []
-    ids = _Ids()
-    for path in files:
-        result, item = _load(workspace, path, ids)
-        loaded.append((result, item))
-    return loaded
-
-
-def _load(workspace: Workspace, path: Path, ids: _Ids) -> tuple[BriefResult, LoadedBrief | None]:
-    result = BriefResult(display_path(path, workspace.root))
-    try:
-        item = load_brief(path, result.source)
-    except BriefError as error:
-        result.problems.extend(error.problems)
-        return result, None
-    assert item.brief.id is not None
-    result.id = item.brief.id
-    conflict = ids.claim(item.brief.id, result.source, item.positions.of(("id",)))
-    if conflict:
-        result.problems.append(conflict)
-        return result, None
-    return result, item
 
 
 def fingerprint(workspace: Workspace, templates: Templates) -> str:
@@ -162,7 +85,11 @@ def _references(workspace: Workspace, item: LoadedBrief) -> dict[str, FileState]
             path = (root / source.file).resolve()
             if path.is_relative_to(root) and path.is_file():
                 deps[path.relative_to(root).as_posix()] = FileState.of(path)
-        except (OSError, ValueError, RuntimeError):  # unreadable, unnameable, a symlink loop: not a dependency
+        except (
+            OSError,
+            ValueError,
+            RuntimeError,
+        ):  # unreadable, unnameable, a symlink loop: not a dependency
             continue
     return deps
 
@@ -191,7 +118,7 @@ def _unchanged(entry: Entry, path: Path, root: Path) -> Entry | None:
 @dataclass
 class _Plan:
     tasks: list[tuple[worker.Task, Entry, str]] = field(default_factory=list)
-    failed: list[BriefResult] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
     skipped: int = 0
     seen: set[str] = field(default_factory=set)
 
@@ -206,10 +133,16 @@ def _stale(entry: Entry, formats: list[Format], out: Path, key: str) -> list[For
 
 
 def _plan(
-    workspace: Workspace, files: list[Path], manifest: Manifest, formats: list[Format], out: Path, print_: str, force: bool
+    workspace: Workspace,
+    files: list[Path],
+    manifest: Manifest,
+    formats: list[Format],
+    out: Path,
+    print_: str,
+    force: bool,
 ) -> _Plan:
     plan = _Plan()
-    ids = _Ids()
+    ids = Ids()
     root = workspace.root
     for path in files:
         source = display_path(path, root)
@@ -221,7 +154,7 @@ def _plan(
             manifest.entries[source] = fresh
             plan.skipped += 1
             continue
-        result, item = _load(workspace, path, ids)
+        result, item = read_one(workspace, path, ids)
         if item is None:
             plan.failed.append(result)
             continue
@@ -246,25 +179,24 @@ def _plan(
     return plan
 
 
-def _prune(manifest: Manifest, seen: set[str], out: Path) -> list[str]:
+def _prune(manifest: Manifest, seen: set[str], out: Path, report: BuildReport) -> None:
     """Outputs of briefs that no longer exist: delete them (only files the manifest says we wrote).
 
     One that cannot be deleted (a read-only folder) stays in the manifest, so a later build retries.
     """
-    notes: list[str] = []
     for source in sorted(set(manifest.entries) - seen):
         entry = manifest.entries.pop(source)
         for fmt, (relative, _) in list(entry.outputs.items()):
             try:
                 if (out / relative).is_file():
                     (out / relative).unlink()
-                    notes.append(f"removed {relative} (its brief is gone)")
+                    report.notes.append(f"removed {relative} (its brief is gone)")
                 del entry.outputs[fmt]
             except OSError as error:
-                notes.append(f"could not remove {relative} (its brief is gone): {error.strerror or error}")
+                message = f"could not remove {relative} (its brief is gone): {error.strerror or error}"
+                report.warnings.append(Problem("", 1, 1, message, severity="warning"))
         if entry.outputs:
             manifest.entries[source] = entry
-    return notes
 
 
 def _clean_temporaries(out: Path) -> None:
@@ -275,7 +207,9 @@ def _clean_temporaries(out: Path) -> None:
                 leftover.unlink(missing_ok=True)
 
 
-def _record(manifest: Manifest, entry: Entry, key: str, outcome: worker.Outcome, out: Path, root: Path, print_: str) -> None:
+def _record(
+    manifest: Manifest, entry: Entry, key: str, outcome: Outcome, out: Path, root: Path, print_: str
+) -> None:
     new = outcome.fetched - set(entry.deps)  # an image or font a template loads: an input too
     if new:
         _add_files(entry.deps, root, new)
@@ -298,7 +232,7 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     on_start: Callable[[int, int], None] | None = None,
-    on_result: Callable[[BriefResult], None] | None = None,
+    on_result: Callable[[Outcome], None] | None = None,
 ) -> BuildReport:
     """Build the workspace (or PATHS); `on_start(to_build, up_to_date)` and `on_result` report progress."""
     started = time.perf_counter()
@@ -307,45 +241,47 @@ def build(
     out = (out or workspace.root / config.out).absolute()
     files, missing = discover(workspace, paths)
     manifest, note = Manifest.load(out)
-    report = BuildReport([], 0.0, notes=[note] if note else [])
+    report = BuildReport([], 0.0)
+    if note:
+        report.warnings.append(Problem("", 1, 1, note, severity="warning"))
     _clean_temporaries(out)
     templates = Templates(workspace.root)
     print_ = fingerprint(workspace, templates)
     plan = _plan(workspace, files, manifest, chosen, out, print_, force)
     if not paths:
-        report.notes.extend(_prune(manifest, plan.seen, out))
+        _prune(manifest, plan.seen, out, report)
     report.skipped = plan.skipped
     if on_start:
         on_start(len(plan.tasks), plan.skipped)
 
-    def finish(result: BriefResult) -> None:
+    def finish(result: Outcome) -> None:
         report.results.append(result)
         if on_result:
             on_result(result)
 
     for problem in missing:
-        finish(BriefResult(problem.file, problems=[problem]))
+        finish(Outcome(problem.file, problems=[problem]))
     for result in plan.failed:
         finish(result)
     try:
         for (_, entry, key), outcome in _execute(workspace, plan.tasks, jobs):
             _record(manifest, entry, key, outcome, out, workspace.root, print_)
-            finish(BriefResult(outcome.source, entry.id, list(outcome.written.values()), outcome.problems, outcome.warnings))
+            outcome.id = entry.id
+            finish(outcome)
     finally:
         if manifest.entries or manifest.path.exists():
             try:
                 manifest.save()
             except OSError as error:
-                report.notes.append(
-                    f"cannot save the build manifest ({error.strerror or error}); the next build redoes everything"
-                )
+                message = f"cannot save the build manifest ({error.strerror or error}); the next build redoes everything"
+                report.warnings.append(Problem("", 1, 1, message, severity="warning"))
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _execute(
     workspace: Workspace, tasks: list[tuple[worker.Task, Entry, str]], jobs: int | None
-) -> Iterator[tuple[tuple[worker.Task, Entry, str], worker.Outcome]]:
+) -> Iterator[tuple[tuple[worker.Task, Entry, str], Outcome]]:
     """Outcomes in completion order: in-process without PDFs, in a process pool with them."""
     if not tasks:
         return
@@ -358,13 +294,15 @@ def _execute(
                 with time_limit(timeout):
                     outcome = worker.render(item[0])
             except TimeLimitExceeded:
-                outcome = worker.Outcome(item[0].source, problems=[_too_slow(item[0].source, timeout)])
+                outcome = Outcome(item[0].source, problems=[_too_slow(item[0].source, timeout)])
             yield item, outcome
         return
     from pebble import ProcessExpired, ProcessPool
 
     workers = max(1, min(jobs or default_jobs(), len(tasks)))
-    pool = ProcessPool(max_workers=workers, initializer=worker.init, initargs=(workspace.root, workspace.config, True))
+    pool = ProcessPool(
+        max_workers=workers, initializer=worker.init, initargs=(workspace.root, workspace.config, True)
+    )
     try:
         futures: dict[Future[Any], tuple[worker.Task, Entry, str]] = {
             pool.schedule(worker.render, (item[0],), timeout=timeout): item for item in tasks
@@ -374,13 +312,13 @@ def _execute(
             try:
                 outcome = future.result()
             except TimeoutError:
-                outcome = worker.Outcome(item[0].source, problems=[_too_slow(item[0].source, timeout)])
+                outcome = Outcome(item[0].source, problems=[_too_slow(item[0].source, timeout)])
             except ProcessExpired as error:
                 message = f"the rendering process died (exit code {error.exitcode})"
-                outcome = worker.Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
+                outcome = Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
             except Exception as error:  # one brief's failure must not end the build
                 message = f"rendering failed: {type(error).__name__}: {error}"
-                outcome = worker.Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
+                outcome = Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
             yield item, outcome
     except BaseException:
         pool.stop()

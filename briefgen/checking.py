@@ -15,17 +15,15 @@ import difflib
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from briefgen.config import Workspace
 from briefgen.loading import LoadedBrief, Loc, field_path
 from briefgen.model import Likelihood, Status
-from briefgen.problems import Problem, printable
+from briefgen.problems import Problem, Severity, sort_problems
 from briefgen.sources import Article, SourceError, find_quote, normalise, read_article
-
-Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +33,15 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {
-    "invalid-brief": Rule("error", "the file does not load: YAML syntax, unknown or missing fields, bad values"),
+    "invalid-brief": Rule(
+        "error", "the file does not load: YAML syntax, unknown or missing fields, bad values"
+    ),
     "quote-not-in-source": Rule("error", "a key claim's or section's quote is not in the source file"),
     "quote-unchecked": Rule("warning", "a quote cannot be checked: a source it cites has no `file`"),
     "heading-not-in-source": Rule("error", "a section heading does not appear in the source"),
-    "heading-not-a-section": Rule("warning", "a section heading is in the source's text but is not one of its headings"),
+    "heading-not-a-section": Rule(
+        "warning", "a section heading is in the source's text but is not one of its headings"
+    ),
     "heading-out-of-order": Rule("error", "sections are not in the source's order"),
     "heading-repeated": Rule("error", "two sections share one heading of the source"),
     "claim-without-source": Rule("error", "a key claim cites no source"),
@@ -49,7 +51,9 @@ RULES: dict[str, Rule] = {
     "source-outside-workspace": Rule("error", "a source's `file` resolves outside the workspace"),
     "source-unreadable": Rule("error", "a source's `file` cannot be read"),
     "likelihood-off-scale": Rule("warning", "an estimative word that is not on the ICD 203 likelihood scale"),
-    "confidence-with-likelihood": Rule("warning", "one sentence states both a confidence level and a likelihood"),
+    "confidence-with-likelihood": Rule(
+        "warning", "one sentence states both a confidence level and a likelihood"
+    ),
     "todo-in-final": Rule("error", "a TODO placeholder is left in a brief whose status is final"),
     "bluf-too-long": Rule("warning", "the BLUF has more words than the configured `bluf_max_words`"),
     "date-in-future": Rule("error", "the brief's date or a source's publication date is after today"),
@@ -58,49 +62,25 @@ RULES: dict[str, Rule] = {
 """Rule id → severity and what it catches. The README lists the same table."""
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str
-    severity: Severity
-    file: str
-    line: int
-    column: int
-    field: str
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        name = f"{self.field}: " if self.field else ""
-        hint = f" ({self.hint})" if self.hint else ""
-        return printable(f"{self.file}:{self.line}:{self.column}: {self.severity}: {name}{self.message}{hint} [{self.rule}]")
-
-    def as_dict(self) -> dict[str, Any]:
-        """The stable JSON shape: rule, severity, file, line, column, field, message, hint."""
-        return asdict(self)
-
-    @classmethod
-    def from_problem(cls, problem: Problem, rule: str = "invalid-brief") -> Finding:
-        severity: Severity = "warning" if problem.severity == "warning" else "error"
-        return cls(rule, severity, problem.file, problem.line, problem.column, problem.field, problem.message, problem.hint)
-
-
-def sort_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.rule, f.field, f.message))
-
-
 # ---- estimative language ---------------------------------------------------------------------
 
 SCALE = [str(term) for term in Likelihood]
 _OFF_SCALE: list[tuple[str, str]] = [
     # Earlier patterns win where two start at one word: "certainly not" before "certainly".
     (r"(?:almost |nearly |virtually )?certainly not", Likelihood.ALMOST_NO_CHANCE),
-    (r"almost certainly|nearly certain(?:ly)?|virtually certain(?:ly)?|all but certain", Likelihood.ALMOST_CERTAIN),
+    (
+        r"almost certainly|nearly certain(?:ly)?|virtually certain(?:ly)?|all but certain",
+        Likelihood.ALMOST_CERTAIN,
+    ),
     (r"extremely likely", Likelihood.ALMOST_CERTAIN),
     (r"highly likely|highly probable", Likelihood.VERY_LIKELY),
     (r"highly unlikely|highly improbable|extremely unlikely", Likelihood.VERY_UNLIKELY),
     (r"more likely than not|quite likely|fairly likely|rather likely|probabl[ey]", Likelihood.LIKELY),
     (r"improbable|fairly unlikely|rather unlikely|somewhat unlikely", Likelihood.UNLIKELY),
-    (r"(?:roughly |about )?even odds|fifty-fifty|fifty fifty|50[-/]50 chance|toss-up", Likelihood.ROUGHLY_EVEN_CHANCE),
+    (
+        r"(?:roughly |about )?even odds|fifty-fifty|fifty fifty|50[-/]50 chance|toss-up",
+        Likelihood.ROUGHLY_EVEN_CHANCE,
+    ),
     # "Possibly" and "perhaps" say only that it can happen, neither expected nor ruled out: the middle
     # of the scale is the nearest reading (an analyst who leans against it means "unlikely").
     (r"possibly|perhaps", Likelihood.ROUGHLY_EVEN_CHANCE),
@@ -114,11 +94,14 @@ _OFF_SCALE: list[tuple[str, str]] = [
     ),
 ]
 _OFF_SCALE_RE = re.compile(
-    "|".join(rf"(?P<t{i}>\b(?:{pattern})\b)".replace(" ", r"\s+") for i, (pattern, _) in enumerate(_OFF_SCALE)),
+    "|".join(
+        rf"(?P<t{i}>\b(?:{pattern})\b)".replace(" ", r"\s+") for i, (pattern, _) in enumerate(_OFF_SCALE)
+    ),
     re.IGNORECASE,
 )
 _ANY_LIKELIHOOD_RE = re.compile(  # off-scale phrases first, so "highly likely" is named whole
-    _OFF_SCALE_RE.pattern + r"|\b(?:almost\s+no\s+chance|(?:very\s+)?(?:un)?likely|roughly\s+even\s+chance|almost\s+certain)\b",
+    _OFF_SCALE_RE.pattern
+    + r"|\b(?:almost\s+no\s+chance|(?:very\s+)?(?:un)?likely|roughly\s+even\s+chance|almost\s+certain)\b",
     re.IGNORECASE,
 )
 _CONFIDENCE_RE = re.compile(
@@ -180,7 +163,9 @@ class _Raw:
 
     def find(self, phrase: str, start: tuple[int, int], occurrence: int) -> tuple[int, int] | None:
         """The `occurrence`-th (0-based) appearance of `phrase` from `start`, across line folds."""
-        found = next(itertools.islice(_phrase(phrase).finditer(self.text, self.offset(*start)), occurrence, None), None)
+        found = next(
+            itertools.islice(_phrase(phrase).finditer(self.text, self.offset(*start)), occurrence, None), None
+        )
         return self.position(found.start()) if found else None
 
 
@@ -196,19 +181,22 @@ class Checker:
         self.workspace = workspace
         self.root = workspace.root.resolve()
         self.today = today or dt.date.today()
-        self._articles: dict[Path, Article | str] = {}
+        self._articles: dict[Path, Article | SourceError] = {}
 
-    def article(self, path: Path) -> Article | str:
-        """The parsed article, or why it cannot be read."""
+    def article(self, path: Path) -> Article:
+        """The parsed article; raises SourceError, remembered, so a bad file is read once for all briefs."""
         if path not in self._articles:
             try:
                 self._articles[path] = read_article(path)
             except SourceError as error:
-                self._articles[path] = str(error)
-        return self._articles[path]
+                self._articles[path] = error
+        found = self._articles[path]
+        if isinstance(found, SourceError):
+            raise found
+        return found
 
-    def check(self, loaded: LoadedBrief) -> list[Finding]:
-        return sort_findings(_BriefCheck(self, loaded).run())
+    def check(self, loaded: LoadedBrief) -> list[Problem]:
+        return sort_problems(_BriefCheck(self, loaded).run())
 
 
 class _BriefCheck:
@@ -218,7 +206,7 @@ class _BriefCheck:
         self.checker = checker
         self.loaded = loaded
         self.brief = loaded.brief
-        self.findings: list[Finding] = []
+        self.findings: list[Problem] = []
         try:
             self.raw: _Raw | None = _Raw(loaded.path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError):
@@ -226,10 +214,13 @@ class _BriefCheck:
         self.articles: dict[str, Article] = {}
         """Source id → its readable article (sources with a `file` that passed the file rules)."""
 
-    def add(self, rule: str, loc: Loc, message: str, hint: str = "", at: tuple[int, int] | None = None) -> None:
+    def add(
+        self, rule: str, loc: Loc, message: str, hint: str = "", at: tuple[int, int] | None = None
+    ) -> None:
         line, column = at or self.loaded.positions.of(loc)
+        severity = RULES[rule].severity
         self.findings.append(
-            Finding(rule, RULES[rule].severity, self.loaded.display, line, column, field_path(loc), message, hint)
+            Problem(self.loaded.display, line, column, message, field_path(loc), hint, severity, rule)
         )
 
     def word_position(self, loc: Loc, text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -239,7 +230,7 @@ class _BriefCheck:
         occurrence = len(_phrase(text[start:end]).findall(text, 0, start))
         return self.raw.find(text[start:end], self.loaded.positions.of(loc), occurrence)
 
-    def run(self) -> list[Finding]:
+    def run(self) -> list[Problem]:
         self.source_files()
         self.claims()
         self.quotes()
@@ -270,7 +261,9 @@ class _BriefCheck:
                 path = (self.checker.root / source.file).resolve()
             except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
                 hint = "replace the link with a copy of the article"
-                self.add("source-unreadable", loc, f"{source.file} cannot be resolved (a symlink loop?)", hint)
+                self.add(
+                    "source-unreadable", loc, f"{source.file} cannot be resolved (a symlink loop?)", hint
+                )
                 continue
             if not path.is_relative_to(self.checker.root):
                 self.add(
@@ -288,9 +281,10 @@ class _BriefCheck:
                         hint = f"did you mean '{(path.parent / close[0]).relative_to(self.checker.root).as_posix()}'?"
                 self.add("source-file-missing", loc, f"{source.file} does not exist", hint)
                 continue
-            article = self.checker.article(path)
-            if isinstance(article, str):
-                self.add("source-unreadable", loc, f"{source.file}: {article}")
+            try:
+                article = self.checker.article(path)
+            except SourceError as error:
+                self.add("source-unreadable", loc, f"{source.file}: {error}")
                 continue
             self.articles.setdefault(source.id, article)
 
@@ -309,7 +303,10 @@ class _BriefCheck:
                         else ("defined: " + ", ".join(ids) if ids else "add it to `sources`")
                     )
                     self.add(
-                        "unknown-source", ("key_claims", i, "sources", j), f"source '{cited}' is not defined in `sources`", hint
+                        "unknown-source",
+                        ("key_claims", i, "sources", j),
+                        f"source '{cited}' is not defined in `sources`",
+                        hint,
                     )
 
     # -- quotes and headings ------------------------------------------------------------------
@@ -390,7 +387,9 @@ class _BriefCheck:
                 else:
                     hint = "copy the heading exactly as the article writes it"
                 names = ", ".join(self.relative(a.path) for a in articles)
-                self.add("heading-not-in-source", ("sections", i, "heading"), f"heading not found in {names}", hint)
+                self.add(
+                    "heading-not-in-source", ("sections", i, "heading"), f"heading not found in {names}", hint
+                )
         found = [(i, p) for i, p in enumerate(places) if p is not None]
         keep = _longest_increasing([p for _, p in found])
         in_order = [found[k] for k in keep]
@@ -400,7 +399,9 @@ class _BriefCheck:
             same = [j for j, p in found if j < i and p == place]
             if same:  # the article has that section once: the brief mirrors it once
                 message = f"section repeats the heading of sections[{same[0]}]"
-                self.add("heading-repeated", ("sections", i, "heading"), message, "merge the two sections into one")
+                self.add(
+                    "heading-repeated", ("sections", i, "heading"), message, "merge the two sections into one"
+                )
                 continue
             # Name the section this one conflicts with: one above it that the source has later, or one below it earlier.
             later = [j for j, p in in_order if j < i and p > place]
@@ -413,7 +414,12 @@ class _BriefCheck:
                 where = "another section has the same place in the source"
             order = [self.brief.sections[j].heading for j, _ in sorted(found, key=lambda item: item[1])]
             hint = "the article's order: " + " → ".join(order)
-            self.add("heading-out-of-order", ("sections", i, "heading"), f"section out of the source's order: {where}", hint)
+            self.add(
+                "heading-out-of-order",
+                ("sections", i, "heading"),
+                f"section out of the source's order: {where}",
+                hint,
+            )
 
     def not_a_section(self, i: int, heading: str, article: Article, offset: int, known: list[str]) -> None:
         """A heading matched only in the body (a bullet's label, a phrase): the brief no longer mirrors the sections."""

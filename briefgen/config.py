@@ -13,12 +13,14 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from briefgen.errors import ConfigError
 from briefgen.model import Handling
-from briefgen.problems import BriefError, Problem
+from briefgen.problems import Problem
 
 Format = Literal["html", "pdf", "md"]
 FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
 M = TypeVar("M", bound=BaseModel)
+CONFIG_NAME = "briefgen.toml"
 
 
 class Config(BaseModel):
@@ -32,7 +34,9 @@ class Config(BaseModel):
     paper: Literal["A4", "Letter"] = "A4"
     handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
     pdf_timeout: float = Field(
-        60.0, gt=0, description="Seconds one brief's render may take (its PDF; HTML and Markdown in builds without PDF)."
+        60.0,
+        gt=0,
+        description="Seconds one brief's render may take (its PDF; HTML and Markdown in builds without PDF).",
     )
     bluf_max_words: int = Field(120, gt=0, description="`briefgen check` warns about a longer BLUF.")
 
@@ -48,24 +52,31 @@ class Workspace(BaseModel):
     tables: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Sub-tables such as [mail] or [wiki], validated by the feature that owns them (see `section`)."""
 
+    @property
+    def config_name(self) -> str:
+        """The config file as problem lines name it: `briefgen.toml`, or `pyproject.toml` for a
+        `[tool.briefgen]` workspace."""
+        return self.config_file.name if self.config_file else CONFIG_NAME
+
     def section(self, name: str, model: type[M]) -> M:
         """A feature's own table, validated by its own model; errors name the config file and line."""
         try:
             return model.model_validate(self.tables.get(name, {}))
         except ValidationError as error:
-            display = self.config_file.name if self.config_file else "briefgen.toml"
-            raise BriefError(_problems(display, self.config_file, error, (name,))) from None
+            raise ConfigError(_problems(self.config_name, self.config_file, error, (name,))) from None
 
 
 def find_workspace(start: Path | None = None) -> Workspace:
     """The nearest folder (from `start` upwards) with a briefgen.toml or [tool.briefgen]."""
     start = (start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        own = folder / "briefgen.toml"
+        own = folder / CONFIG_NAME
         if own.is_file():
             return Workspace(root=folder, config_file=own, **_read(own, table=None))
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.briefgen" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        if pyproject.is_file() and "[tool.briefgen" in pyproject.read_text(
+            encoding="utf-8", errors="replace"
+        ):
             return Workspace(root=folder, config_file=pyproject, **_read(pyproject, table="briefgen"))
     return Workspace(root=start, config=Config())
 
@@ -75,12 +86,12 @@ def _read(path: Path, table: str | None) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise BriefError([Problem(display, 1, 1, f"cannot read config: {error}")]) from None
+        raise ConfigError([Problem(display, 1, 1, f"cannot read config: {error}")]) from None
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
         line, column = (int(found[1]), int(found[2])) if found else (1, 1)
         message = re.sub(r"\s*\(at line.*\)$", "", str(error))
-        raise BriefError([Problem(display, line, column, f"TOML syntax: {message}")]) from None
+        raise ConfigError([Problem(display, line, column, f"TOML syntax: {message}")]) from None
     if table:
         data = data.get("tool", {}).get(table, {})
     # Sub-tables ([mail], [wiki]) belong to the features that read them.
@@ -89,10 +100,12 @@ def _read(path: Path, table: str | None) -> dict[str, Any]:
     try:
         return {"config": Config.model_validate(data), "tables": tables}
     except ValidationError as error:
-        raise BriefError(_problems(display, path, error)) from None
+        raise ConfigError(_problems(display, path, error)) from None
 
 
-def _problems(display: str, path: Path | None, error: ValidationError, table: tuple[str, ...] = ()) -> list[Problem]:
+def _problems(
+    display: str, path: Path | None, error: ValidationError, table: tuple[str, ...] = ()
+) -> list[Problem]:
     """One problem per field error, at the key's line, naming the value the user wrote."""
     problems = []
     for err in error.errors():

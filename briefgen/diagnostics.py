@@ -47,7 +47,11 @@ def _weasyprint() -> list[Check]:
     subset = ffi.harfbuzz_subset is not None
     return [
         Check("weasyprint", "ok", weasyprint.__version__),
-        Check("pango", "ok" if version >= 14400 else "missing", pango + ("" if version >= 14400 else " (1.44 or newer needed)")),
+        Check(
+            "pango",
+            "ok" if version >= 14400 else "missing",
+            pango + ("" if version >= 14400 else " (1.44 or newer needed)"),
+        ),
         Check(
             "harfbuzz subsetting",
             "ok" if subset else "warning",

@@ -22,12 +22,12 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefgen import __version__
-from briefgen.building import discover, load_all
 from briefgen.config import Workspace
+from briefgen.errors import BriefError, ConfigError
 from briefgen.limits import time_limit
-from briefgen.loading import LoadedBrief
+from briefgen.loading import LoadedBrief, read_briefs
 from briefgen.model import Brief, Handling, Status, slugify
-from briefgen.problems import BriefError, Problem
+from briefgen.problems import Problem
 from briefgen.templates import Templates, longdate
 from briefgen.view import handling_of, prepare
 from briefgen.writing import write_atomic
@@ -198,9 +198,9 @@ def select(workspace: Workspace, selection: Selection) -> tuple[list[LoadedBrief
 
     A brief superseded by another brief in the same selection is left out: readers get the newer one.
     """
-    files, problems = discover(workspace, [])
+    problems: list[Problem] = []
     chosen: list[LoadedBrief] = []
-    for result, item in load_all(workspace, files):
+    for result, item in read_briefs(workspace):
         problems.extend(result.problems)
         if item is not None and selection.wants(item.brief):
             chosen.append(item)
@@ -220,7 +220,9 @@ def make_digest(workspace: Workspace, briefs: Sequence[Brief], selection: Select
 # ---- rendering ------------------------------------------------------------------------------------
 
 _ARTICLE = re.compile(r"<article\b.*</article>", re.DOTALL)
-_ID_ATTRIBUTE = re.compile(r'(\s(?:id|for|headers|aria-labelledby|aria-describedby|aria-controls)=")([^"]*)(")')
+_ID_ATTRIBUTE = re.compile(
+    r'(\s(?:id|for|headers|aria-labelledby|aria-describedby|aria-controls)=")([^"]*)(")'
+)
 _FRAGMENT_LINK = re.compile(r'(\shref="#)([^"]*)(")')
 
 
@@ -239,7 +241,13 @@ def _article(templates: Templates, template: str, item: DigestItem) -> Markup:
     page = templates.render(template, **item.view)
     found = _ARTICLE.search(page)
     if not found:
-        problem = Problem(template, 1, 1, "no <article> element to take into the digest", hint="keep base.html.j2's <article>")
+        problem = Problem(
+            template,
+            1,
+            1,
+            "no <article> element to take into the digest",
+            hint="keep base.html.j2's <article>",
+        )
         raise BriefError([problem])
     return Markup(_prefix_ids(found[0], item.anchor))
 
@@ -267,7 +275,10 @@ def render_markdown(templates: Templates, digest: Digest) -> str:
     bodies = {item.anchor: _markdown_body(templates, item) for item in digest.items}
     front_matter = {
         "title": digest.title,
-        "period": {"start": digest.selection.period.start.isoformat(), "end": digest.selection.period.end.isoformat()},
+        "period": {
+            "start": digest.selection.period.start.isoformat(),
+            "end": digest.selection.period.end.isoformat(),
+        },
         "handling": str(digest.handling),
         "briefs": [item.brief.id for item in digest.items],
         "tags": digest.context()["tags"],
@@ -295,7 +306,9 @@ def _markdown_body(templates: Templates, item: DigestItem) -> str:
     for token in MarkdownIt("commonmark").enable("table").parse(text):
         if token.map and token.type in ("fence", "code_block"):
             code.update(range(*token.map))
-        elif token.map and token.type == "heading_open" and token.markup.startswith("#") and token.tag != "h6":
+        elif (
+            token.map and token.type == "heading_open" and token.markup.startswith("#") and token.tag != "h6"
+        ):
             lines[token.map[0]] = "#" + lines[token.map[0]]
     label = item.brief.id
 
@@ -396,19 +409,21 @@ def open_digest(reference: str | Path, out: Path) -> BuiltDigest:
     try:
         manifest = Manifest.model_validate_json(manifest_path.read_bytes())
     except FileNotFoundError:
-        raise BriefError([Problem(shown, 1, 1, f"no digest manifest for {reference}", hint=hint)]) from None
+        raise ConfigError([Problem(shown, 1, 1, f"no digest manifest for {reference}", hint=hint)]) from None
     except (OSError, ValidationError) as error:
         message = error.strerror if isinstance(error, OSError) else "not a digest manifest"
-        raise BriefError([Problem(shown, 1, 1, f"cannot read: {message}", hint=hint)]) from None
+        raise ConfigError([Problem(shown, 1, 1, f"cannot read: {message}", hint=hint)]) from None
     pdf_path = manifest_path.parent / Path(manifest.pdf).name
     try:
         pdf = pdf_path.read_bytes()
     except OSError as error:
-        raise BriefError([Problem(pdf_path.as_posix(), 1, 1, f"cannot read: {error.strerror}", hint=hint)]) from None
+        raise ConfigError(
+            [Problem(pdf_path.as_posix(), 1, 1, f"cannot read: {error.strerror}", hint=hint)]
+        ) from None
     if hashlib.sha256(pdf).hexdigest() != manifest.sha256:
         message = "the PDF is not the one this digest was built with"
         problem = Problem(pdf_path.as_posix(), 1, 1, message, hint="rebuild it with `briefgen digest`")
-        raise BriefError([problem])
+        raise ConfigError([problem])
     return BuiltDigest(manifest, manifest_path, pdf)
 
 

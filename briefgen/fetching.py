@@ -31,7 +31,9 @@ class WorkspaceFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
-            raise BlockedResource(f"blocked {scheme}: resource (briefgen fetches nothing from the network): {url}")
+            raise BlockedResource(
+                f"blocked {scheme}: resource (briefgen fetches nothing from the network): {url}"
+            )
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             raise BlockedResource(f"blocked remote file URL: {url}")

@@ -40,7 +40,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from briefgen import __version__, markup
 from briefgen.config import Workspace
 from briefgen.digest import BuiltDigest
-from briefgen.problems import BriefError, Problem
+from briefgen.errors import ConfigError
+from briefgen.problems import Problem
 from briefgen.templates import Templates
 from briefgen.writing import write_atomic
 
@@ -67,18 +68,28 @@ class MailConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     host: str = Field("localhost", min_length=1, description="SMTP server.")
-    port: int | None = Field(None, ge=1, le=65535, description="Default: 587 (starttls), 465 (ssl), 25 (none).")
+    port: int | None = Field(
+        None, ge=1, le=65535, description="Default: 587 (starttls), 465 (ssl), 25 (none)."
+    )
     security: Literal["starttls", "ssl", "none"] = "starttls"
     username: str | None = Field(None, min_length=1)
     password_env: str | None = Field(
-        None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Name of the environment variable holding the password."
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of the environment variable holding the password.",
     )
     sender: str = Field(description="From address, e.g. 'Briefs <briefs@example.org>'.")
-    lists: dict[str, list[str]] = Field(default_factory=dict, description="Distribution lists: name → addresses.")
+    lists: dict[str, list[str]] = Field(
+        default_factory=dict, description="Distribution lists: name → addresses."
+    )
     retries: int = Field(3, ge=0, le=20, description="Further attempts after a transient failure.")
-    backoff: float = Field(30.0, ge=0, le=3600, description="Seconds before the first retry; doubles each time.")
+    backoff: float = Field(
+        30.0, ge=0, le=3600, description="Seconds before the first retry; doubles each time."
+    )
     timeout: float = Field(60.0, gt=0, le=600, description="Seconds to wait for the server at each step.")
-    cafile: str | None = Field(None, description="PEM file of a private CA to trust (workspace-relative or absolute).")
+    cafile: str | None = Field(
+        None, description="PEM file of a private CA to trust (workspace-relative or absolute)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -108,7 +119,9 @@ class MailConfig(BaseModel):
     @model_validator(mode="after")
     def _credentials(self) -> MailConfig:
         if self.username and not self.password_env:
-            raise ValueError("username is set but password_env is not: name the environment variable holding the password")
+            raise ValueError(
+                "username is set but password_env is not: name the environment variable holding the password"
+            )
         return self
 
     @property
@@ -121,7 +134,7 @@ def mail_config(workspace: Workspace) -> MailConfig:
     if "mail" not in workspace.tables:
         display = workspace.config_file.name if workspace.config_file else "briefgen.toml"
         hint = "add a [mail] table with host, sender and lists (see README, 'Weekly digest and mail')"
-        raise BriefError([Problem(display, 1, 1, "no [mail] settings", "mail", hint)])
+        raise ConfigError([Problem(display, 1, 1, "no [mail] settings", "mail", hint)])
     return workspace.section("mail", MailConfig)
 
 
@@ -129,7 +142,9 @@ def recipients_of(config: MailConfig, list_name: str, workspace: Workspace) -> l
     if list_name not in config.lists:
         display = workspace.config_file.name if workspace.config_file else "briefgen.toml"
         known = ", ".join(sorted(config.lists)) or "none defined"
-        raise BriefError([Problem(display, 1, 1, f"no mailing list {list_name!r}", "mail.lists", f"lists: {known}")])
+        raise ConfigError(
+            [Problem(display, 1, 1, f"no mailing list {list_name!r}", "mail.lists", f"lists: {known}")]
+        )
     return list(config.lists[list_name])
 
 
@@ -143,7 +158,7 @@ def password_from_env(config: MailConfig, workspace: Workspace) -> str | None:
         display = workspace.config_file.name if workspace.config_file else "briefgen.toml"
         message = f"environment variable {config.password_env} is not set"
         hint = f"it holds the SMTP password for {config.username}"
-        raise BriefError([Problem(display, 1, 1, message, "mail.password_env", hint)])
+        raise ConfigError([Problem(display, 1, 1, message, "mail.password_env", hint)])
     return password
 
 
@@ -160,7 +175,11 @@ def _render_text(templates: Templates, name: str, context: dict[str, Any]) -> st
 
 
 def build_message(
-    templates: Templates, config: MailConfig, digest: BuiltDigest, recipients: list[str], now: dt.datetime | None = None
+    templates: Templates,
+    config: MailConfig,
+    digest: BuiltDigest,
+    recipients: list[str],
+    now: dt.datetime | None = None,
 ) -> EmailMessage:
     """multipart/mixed: multipart/alternative (plain text, HTML with inlined CSS), then the digest PDF."""
     manifest = digest.manifest
@@ -186,7 +205,9 @@ def build_message(
     html = _render_text(templates, "mail.html.j2", context)
     inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
     message.add_alternative(inliner.inline(html), subtype="html")
-    message.add_attachment(digest.pdf, maintype="application", subtype="pdf", filename=Path(manifest.pdf).name)
+    message.add_attachment(
+        digest.pdf, maintype="application", subtype="pdf", filename=Path(manifest.pdf).name
+    )
     return message
 
 
@@ -243,7 +264,10 @@ def classify(error: BaseException, config: MailConfig) -> SendFailure:
     where = f"{config.host}:{config.effective_port}"
     if isinstance(error, smtplib.SMTPAuthenticationError):
         reply = _reply(error.smtp_code, error.smtp_error)
-        return SendFailure(f"{where} refused the login of {config.username!r}: {reply}", transient=400 <= error.smtp_code < 500)
+        return SendFailure(
+            f"{where} refused the login of {config.username!r}: {reply}",
+            transient=400 <= error.smtp_code < 500,
+        )
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         replies = {address: _reply(code, text) for address, (code, text) in error.recipients.items()}
         transient = all(400 <= code < 500 for code, _ in error.recipients.values())
@@ -256,13 +280,20 @@ def classify(error: BaseException, config: MailConfig) -> SendFailure:
         return SendFailure(f"{where}: {error} (check mail.security)", transient=False)
     if isinstance(error, ssl.SSLCertVerificationError):
         hint = "set mail.cafile to the PEM file of the CA that signed the server's certificate"
-        return SendFailure(f"{where}: TLS certificate not trusted ({error.verify_message}); {hint}", transient=False)
+        return SendFailure(
+            f"{where}: TLS certificate not trusted ({error.verify_message}); {hint}", transient=False
+        )
     if isinstance(error, ssl.SSLError):
-        return SendFailure(f"{where}: TLS failed ({error.reason or error}); check mail.security and mail.port", transient=False)
+        return SendFailure(
+            f"{where}: TLS failed ({error.reason or error}); check mail.security and mail.port",
+            transient=False,
+        )
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return SendFailure(f"{where} closed the connection: {error or 'no reason given'}", transient=True)
     if isinstance(error, socket.gaierror):
-        return SendFailure(f"cannot resolve {config.host!r}: {error.strerror}", transient=error.errno == socket.EAI_AGAIN)
+        return SendFailure(
+            f"cannot resolve {config.host!r}: {error.strerror}", transient=error.errno == socket.EAI_AGAIN
+        )
     if isinstance(error, ConnectionRefusedError):
         return SendFailure(f"{where} refused the connection (is the mail server running?)", transient=True)
     if isinstance(error, TimeoutError | socket.timeout):
@@ -280,7 +311,7 @@ def _tls_context(config: MailConfig, root: Path) -> ssl.SSLContext:
     if config.cafile:
         cafile = Path(config.cafile) if Path(config.cafile).is_absolute() else root / config.cafile
         if not cafile.is_file():
-            raise BriefError([Problem("briefgen.toml", 1, 1, f"no such file: {cafile}", "mail.cafile")])
+            raise ConfigError([Problem("briefgen.toml", 1, 1, f"no such file: {cafile}", "mail.cafile")])
     return ssl.create_default_context(cafile=str(cafile) if cafile else None)
 
 
@@ -390,7 +421,11 @@ class Ledger(BaseModel):
 
     def delivered(self, digest: str, list_name: str) -> set[str]:
         """Addresses that accepted this digest for this list, over every send of it."""
-        done = (e for e in self.sent if e.digest == digest and e.list == list_name and e.status in ("sent", "partial"))
+        done = (
+            e
+            for e in self.sent
+            if e.digest == digest and e.list == list_name and e.status in ("sent", "partial")
+        )
         return {address for e in done for address in e.recipients}
 
     def replace(self, message_id: str, entry: LedgerEntry | None) -> None:
@@ -409,7 +444,9 @@ def read_ledger(path: Path) -> Ledger:
     except (OSError, ValidationError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not a briefgen mail ledger"
         hint = "restore it, or move it away to start afresh (every digest may then be sent again)"
-        raise BriefError([Problem(path.as_posix(), 1, 1, f"cannot read the mail ledger: {reason}", hint=hint)]) from None
+        raise ConfigError(
+            [Problem(path.as_posix(), 1, 1, f"cannot read the mail ledger: {reason}", hint=hint)]
+        ) from None
 
 
 @contextmanager
@@ -461,7 +498,9 @@ def deliver(
     manifest = digest.manifest
     if len(digest.pdf) > MAX_PDF_BYTES:
         size = len(digest.pdf) // 2**20
-        raise SendFailure(f"{manifest.pdf} is {size} MiB; mail servers refuse attachments that big", transient=False)
+        raise SendFailure(
+            f"{manifest.pdf} is {size} MiB; mail servers refuse attachments that big", transient=False
+        )
     ledger_path = digest.folder / LEDGER_NAME
     templates = Templates(workspace.root)
     with _locked(digest.folder):
@@ -469,7 +508,11 @@ def deliver(
         previous = ledger.find(manifest.name, list_name)
         if previous and not resend and not dry_run:
             if previous.status in ("pending", "uncertain"):
-                how = "was killed while sending it" if previous.status == "pending" else "lost the connection while sending it"
+                how = (
+                    "was killed while sending it"
+                    if previous.status == "pending"
+                    else "lost the connection while sending it"
+                )
                 raise SendFailure(
                     f"an earlier run {how} on {previous.time:%Y-%m-%d %H:%M} UTC (message {previous.message_id}), so it may "
                     "have been delivered: check a recipient's mailbox or the server's log, then use --resend if it did not "
@@ -493,7 +536,9 @@ def deliver(
         message_id = str(message["Message-ID"])
         addresses = [_one_address(a).addr_spec for a in recipients]
 
-        def entry(status: Literal["sent", "partial", "pending", "uncertain"], refused: Sequence[str] = ()) -> LedgerEntry:
+        def entry(
+            status: Literal["sent", "partial", "pending", "uncertain"], refused: Sequence[str] = ()
+        ) -> LedgerEntry:
             return LedgerEntry(
                 digest=manifest.name,
                 sha256=manifest.sha256,
@@ -513,7 +558,9 @@ def deliver(
             try:
                 write_atomic(ledger_path, ledger.model_dump_json(indent=2).encode("utf-8") + b"\n")
             except OSError as error:
-                what = {True: "it was sent, but", False: "nothing sent:", None: "it may have been sent, but"}[sent]
+                what = {True: "it was sent, but", False: "nothing sent:", None: "it may have been sent, but"}[
+                    sent
+                ]
                 raise LedgerFailure(
                     f"{what} the mail ledger {ledger_path} cannot be written ({error.strerror or error}); "
                     "until it can, the job cannot tell what it sent",
@@ -521,7 +568,9 @@ def deliver(
                 ) from None
 
         def retrying(failure: SendFailure, attempt: int, wait: float) -> None:
-            record(None, sent=False)  # the server answered: nothing delivered, so no pending mark while we wait
+            record(
+                None, sent=False
+            )  # the server answered: nothing delivered, so no pending mark while we wait
             if on_retry:
                 on_retry(failure, attempt, wait)
 
@@ -537,7 +586,10 @@ def deliver(
             )
         except SendFailure as failure:
             if not isinstance(failure, LedgerFailure):  # drop the pending mark, or say the outcome is unknown
-                record(entry("uncertain") if failure.uncertain else None, sent=None if failure.uncertain else False)
+                record(
+                    entry("uncertain") if failure.uncertain else None,
+                    sent=None if failure.uncertain else False,
+                )
             raise
         if refused:
             record(entry("partial", list(refused)), sent=True)

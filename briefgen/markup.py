@@ -253,7 +253,9 @@ def _code_lines(token: Token) -> list[Token]:
     if not children:
         return []
     opening = Token("paragraph_open", "p", 1, block=True, level=token.level, map=token.map)
-    inline = Token("inline", "", 0, block=True, level=token.level + 1, children=children, content=token.content)
+    inline = Token(
+        "inline", "", 0, block=True, level=token.level + 1, children=children, content=token.content
+    )
     return [opening, inline, Token("paragraph_close", "p", -1, block=True, level=token.level)]
 
 
@@ -289,7 +291,9 @@ def _inline_meaning(tokens: list[Token]) -> list[str]:
     depend on the rest of the page)."""
     md = markdown()
     return [
-        md.renderer.renderInline([c for c in token.children or () if c.type != "footnote_ref"], md.options, {})
+        md.renderer.renderInline(
+            [c for c in token.children or () if c.type != "footnote_ref"], md.options, {}
+        )
         for token in tokens
         if token.type == "inline"
     ]

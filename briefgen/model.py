@@ -15,7 +15,15 @@ from pathlib import PurePosixPath
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 _SLUG_INVALID = re.compile(r"[^a-z0-9]+")
@@ -82,7 +90,11 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Af
 Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_control)]
 """Markdown text: CommonMark with tables, strikethrough and footnotes; raw HTML is shown as text."""
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\s#,]+$", max_length=64), AfterValidator(_no_control)]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[^\s#,]+$", max_length=64),
+    AfterValidator(_no_control),
+]
 
 
 class Strict(BaseModel):
@@ -94,7 +106,9 @@ class KeyClaim(Strict):
 
     text: Markdown = Field(description="The claim, in the analyst's words (inline Markdown).")
     quote: Text | None = Field(None, description="The exact words of the source that carry the claim.")
-    attribution: Text | None = Field(None, description="Who made the claim (a person, an office, the outlet).")
+    attribution: Text | None = Field(
+        None, description="Who made the claim (a person, an office, the outlet)."
+    )
     confidence: Confidence = Field(description="Confidence in the claim's accuracy: high, moderate or low.")
     sources: list[Slug] = Field(default_factory=list, description="Ids of entries in `sources`.")
 
@@ -113,13 +127,13 @@ class Implication(Strict):
 
     for_: Text = Field(alias="for", description="Who is affected.")
     text: Markdown = Field(description="What it means for them (Markdown).")
-    likelihood: Likelihood | None = Field(None, description="ICD 203 likelihood, if the implication is a forecast.")
+    likelihood: Likelihood | None = Field(
+        None, description="ICD 203 likelihood, if the implication is a forecast."
+    )
 
 
 _URL_UNSAFE = re.compile(r'[\s<>"\\`]')
-_URL_PATTERN = (
-    r'^https?://(?:[^\s<>"\\`\[\]/?#@]*@)?(?:\[[0-9A-Fa-f:.]+\](?::[0-9]*)?|[^\s<>"\\`\[\]/?#@]+)(?:[/?#][^\s<>"\\`\[\]]*)?$'
-)
+_URL_PATTERN = r'^https?://(?:[^\s<>"\\`\[\]/?#@]*@)?(?:\[[0-9A-Fa-f:.]+\](?::[0-9]*)?|[^\s<>"\\`\[\]/?#@]+)(?:[/?#][^\s<>"\\`\[\]]*)?$'
 """What `_web_address` accepts, for editors (the JSON Schema)."""
 
 
@@ -135,7 +149,9 @@ def _web_address(value: str) -> str:
     if found:
         if found[0].isspace():
             raise ValueError("whitespace is not allowed in an address: write a space as %20")
-        raise ValueError(f"{found[0]!r} is not allowed in an address: write it %-encoded (%{ord(found[0]):02X})")
+        raise ValueError(
+            f"{found[0]!r} is not allowed in an address: write it %-encoded (%{ord(found[0]):02X})"
+        )
     if not value.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
     try:
@@ -149,7 +165,9 @@ def _web_address(value: str) -> str:
     rest = value[len(parts.scheme) + 3 + len(parts.netloc) :]  # path, query and fragment as written
     literal = re.fullmatch(r"\[([0-9A-Fa-f:.]+)\](?::\d*)?", host)
     if re.search(r"[\[\]]", userinfo + rest) or (re.search(r"[\[\]]", host) and not literal):
-        raise ValueError("'[' and ']' are allowed only around an IPv6 host (https://[2001:db8::1]/): write them %5B, %5D")
+        raise ValueError(
+            "'[' and ']' are allowed only around an IPv6 host (https://[2001:db8::1]/): write them %5B, %5D"
+        )
     if literal:
         try:
             ipaddress.IPv6Address(literal[1])
@@ -174,7 +192,9 @@ class Source(Strict):
         | None
     ) = Field(None, description="http(s) address of the original.")
     published: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD).")
-    file: str | None = Field(None, description="Workspace-relative path of a local copy, e.g. seeds/article.txt.")
+    file: str | None = Field(
+        None, description="Workspace-relative path of a local copy, e.g. seeds/article.txt."
+    )
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = Field(
         None, description="Source reliability, A (completely reliable) to F (cannot be judged)."
     )
@@ -188,18 +208,32 @@ class Source(Strict):
         if value is None:
             return value
         path = PurePosixPath(value.replace("\\", "/"))
-        if not value.strip() or not path.parts or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+        if (
+            not value.strip()
+            or not path.parts
+            or path.is_absolute()
+            or ".." in path.parts
+            or ":" in path.parts[0]
+        ):
             raise ValueError("must be a relative path inside the workspace, without '..'")
         # What the file system would refuse with an exception rather than a clean "no such file".
-        if any(ord(c) < 32 for c in value) or len(value) > 1024 or any(len(p.encode()) > 255 for p in path.parts):
-            raise ValueError("must be a file name: no control characters, at most 255 bytes per folder or file name")
+        if (
+            any(ord(c) < 32 for c in value)
+            or len(value) > 1024
+            or any(len(p.encode()) > 255 for p in path.parts)
+        ):
+            raise ValueError(
+                "must be a file name: no control characters, at most 255 bytes per folder or file name"
+            )
         return str(path)
 
 
 class Brief(Strict):
     """A structured summary of one source article."""
 
-    id: Slug | None = Field(None, description="Stable slug for file and page names; defaults to the file name.")
+    id: Slug | None = Field(
+        None, description="Stable slug for file and page names; defaults to the file name."
+    )
     title: Text
     subtitle: Text | None = None
     date: dt.date = Field(description="Date of the brief (YYYY-MM-DD).")
@@ -207,7 +241,9 @@ class Brief(Strict):
     status: Status = Status.DRAFT
     version: Text | None = None
     supersedes: Slug | None = Field(None, description="Id of the brief this one replaces.")
-    handling: Handling | None = Field(None, description="TLP marking; the workspace default applies when absent.")
+    handling: Handling | None = Field(
+        None, description="TLP marking; the workspace default applies when absent."
+    )
     lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
         "en", description="Language of the brief (BCP 47), e.g. en, fr, ar."
     )

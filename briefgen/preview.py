@@ -32,18 +32,20 @@ import jinja2
 import watchfiles
 
 from briefgen import __version__
-from briefgen.building import BRIEF_SUFFIXES, discover, load_all
 from briefgen.config import Workspace, find_workspace
-from briefgen.loading import LoadedBrief
+from briefgen.errors import ConfigError
+from briefgen.loading import BRIEF_SUFFIXES, LoadedBrief, read_briefs
 from briefgen.model import SLUG_PATTERN, slugify
-from briefgen.problems import BriefError, Problem
+from briefgen.problems import Problem
 from briefgen.render.html import render_html
 from briefgen.templates import Templates, builtin_templates, template_problem
 from briefgen.view import handling_of, prepare
 
 Log = Callable[[str], None]
 
-BRIEF_URL = re.compile(rf"/briefs/(?P<id>{SLUG_PATTERN.removeprefix('^').removesuffix('$')})\.(?P<format>html|pdf)")
+BRIEF_URL = re.compile(
+    rf"/briefs/(?P<id>{SLUG_PATTERN.removeprefix('^').removesuffix('$')})\.(?P<format>html|pdf)"
+)
 MAX_ID = 100
 PROBLEMS_HEADER = "X-Briefgen-Problems"
 """On a page that shows problems instead of a brief: how many."""
@@ -96,10 +98,9 @@ class Entry:
 
 def catalogue(workspace: Workspace) -> list[Entry]:
     """Every brief in the workspace, loaded the way `build` loads them (ids unique)."""
-    files, missing = discover(workspace, ())
-    results = load_all(workspace, files)
+    results = read_briefs(workspace)
     taken = {item.brief.id for _, item in results if item is not None}
-    entries = [Entry(None, problem.file, None, [problem]) for problem in missing]
+    entries = []
     for result, item in results:
         if item is not None:
             entries.append(Entry(item.brief.id, result.source, item, []))
@@ -123,13 +124,17 @@ class Site:
     def index(self) -> Page:
         try:
             workspace = find_workspace(self.root)
-        except BriefError as error:
+        except ConfigError as error:
             return self._problems("The workspace configuration has errors", error.problems)
         entries = catalogue(workspace)
         rows = [_row(entry, workspace) for entry in entries if entry.loaded is not None]
         rows.sort(key=lambda row: (row["date"], row["title"]), reverse=True)
         broken = [
-            {"source": e.source, "url": f"/briefs/{e.key}.html" if e.key else None, "problems": [str(p) for p in e.problems]}
+            {
+                "source": e.source,
+                "url": f"/briefs/{e.key}.html" if e.key else None,
+                "problems": [str(p) for p in e.problems],
+            }
             for e in entries
             if e.loaded is None
         ]
@@ -142,7 +147,7 @@ class Site:
         """One brief as HTML or PDF; a brief that cannot be loaded or rendered gets its problems instead."""
         try:
             workspace = find_workspace(self.root)
-        except BriefError as error:
+        except ConfigError as error:
             return self._problems("The workspace configuration has errors", error.problems)
         entry = next((e for e in catalogue(workspace) if e.key == key), None) if len(key) <= MAX_ID else None
         if entry is None:
@@ -163,14 +168,18 @@ class Site:
         try:
             from briefgen.render.pdf import render_pdf  # WeasyPrint: imported only when a PDF is asked for
         except (ImportError, OSError) as error:
-            problem = Problem(source, 1, 1, f"cannot make PDFs: {error}", hint="WeasyPrint needs Pango; run scripts/setup")
+            problem = Problem(
+                source, 1, 1, f"cannot make PDFs: {error}", hint="WeasyPrint needs Pango; run scripts/setup"
+            )
             return self._problems("PDFs cannot be made here", [problem], HTTPStatus.INTERNAL_SERVER_ERROR)
         with self._pdf_lock:
             rendered = render_pdf(templates, view, self.root)
         data = rendered.data
         for message in rendered.warnings:
             self.log(f"warning: {source}: pdf: {message}")
-        return Page(HTTPStatus.OK, "application/pdf", data, {"Content-Disposition": f'inline; filename="{key}.pdf"'})
+        return Page(
+            HTTPStatus.OK, "application/pdf", data, {"Content-Disposition": f'inline; filename="{key}.pdf"'}
+        )
 
     def _problems(self, title: str, problems: list[Problem], status: HTTPStatus = HTTPStatus.OK) -> Page:
         """The problems as a page. 200, not 4xx: the page shows the brief's current state, reloads when it is
@@ -178,8 +187,12 @@ class Site:
         lines = [str(p) for p in problems]
         headers = {PROBLEMS_HEADER: str(len(lines))}
         try:
-            html = Templates(self.root).render("preview-problems.html.j2", title=title, problems=lines, version=__version__)
-        except jinja2.TemplateError as error:  # a workspace's own preview template is broken: still show the lines
+            html = Templates(self.root).render(
+                "preview-problems.html.j2", title=title, problems=lines, version=__version__
+            )
+        except (
+            jinja2.TemplateError
+        ) as error:  # a workspace's own preview template is broken: still show the lines
             text = "\n".join([title, *lines, str(template_problem("preview", error, self.root))])
             return Page(status, "text/plain; charset=utf-8", f"{text}\n".encode(), headers)
         return Page(status, "text/html; charset=utf-8", html.encode("utf-8"), headers)
@@ -276,14 +289,20 @@ class Watcher:
 
     def folders(self) -> tuple[Path, ...]:
         """The folders to watch now: those of the briefs, the workspace's templates and the built-ins."""
-        self._templates = tuple(p.resolve() for p in (self.root / "templates", builtin_templates()) if p.is_dir())
+        self._templates = tuple(
+            p.resolve() for p in (self.root / "templates", builtin_templates()) if p.is_dir()
+        )
         existing = {p.resolve() for p in (self._briefs, *self._templates) if p.is_dir()}
-        return tuple(sorted(p for p in existing if not any(p != other and p.is_relative_to(other) for other in existing)))
+        return tuple(
+            sorted(
+                p for p in existing if not any(p != other and p.is_relative_to(other) for other in existing)
+            )
+        )
 
     def _briefs_folder(self, fallback: Path) -> Path:
         try:
             return self.root / find_workspace(self.root).config.briefs
-        except BriefError:
+        except ConfigError:
             return fallback  # a broken config is shown on the pages; keep watching what we watched
 
     def _config_stamp(self) -> tuple[tuple[int, int] | None, ...]:
@@ -299,7 +318,9 @@ class Watcher:
     def _relevant(self, change: watchfiles.Change, path: str) -> bool:
         if not self._litter(change, path):
             return False
-        return path.endswith(BRIEF_SUFFIXES) or any(Path(path).is_relative_to(folder) for folder in self._templates)
+        return path.endswith(BRIEF_SUFFIXES) or any(
+            Path(path).is_relative_to(folder) for folder in self._templates
+        )
 
     def _run(self) -> None:
         moved: list[str] = []  # what changed the watched folders: announced once the new watch is in place
@@ -327,7 +348,9 @@ class Watcher:
                         break  # watch the new set, then reload pages: a save in between is not lost
                     if changed:
                         self._report(changed)
-        except Exception as error:  # inotify limits, a vanished folder: the preview still works, minus live reload
+        except (
+            Exception
+        ) as error:  # inotify limits, a vanished folder: the preview still works, minus live reload
             self.log(f"warning: live reload stopped: {type(error).__name__}: {error}")
         finally:
             self._ready.set()
@@ -336,7 +359,9 @@ class Watcher:
         shown = []
         for path in paths:
             absolute = Path(path)
-            shown.append(absolute.relative_to(self.root).as_posix() if absolute.is_relative_to(self.root) else path)
+            shown.append(
+                absolute.relative_to(self.root).as_posix() if absolute.is_relative_to(self.root) else path
+            )
         self.log(f"changed {', '.join(shown)}: reloading open pages")
         self.changes.bump()
 
@@ -379,11 +404,17 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 60  # a client that opens a connection and sends nothing does not hold a thread forever
 
     def do_GET(self) -> None:
-        generation = self.server.changes.generation  # before reading any file: a save after it reloads the page
+        generation = (
+            self.server.changes.generation
+        )  # before reading any file: a save after it reloads the page
         if not self._host_allowed():
-            self._send(text_page(HTTPStatus.FORBIDDEN, "this preview answers only to localhost and 127.0.0.1"), 0)
+            self._send(
+                text_page(HTTPStatus.FORBIDDEN, "this preview answers only to localhost and 127.0.0.1"), 0
+            )
             return
-        path, _, query = self.path.partition("?")  # the raw target: nothing is decoded, so %2e%2e stays harmless
+        path, _, query = self.path.partition(
+            "?"
+        )  # the raw target: nothing is decoded, so %2e%2e stays harmless
         if path == "/events":
             self._events(query)
             return

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from briefgen.building import discover
 from briefgen.config import Workspace
-from briefgen.loading import declared_id, default_id
+from briefgen.errors import BriefError, ConfigError
+from briefgen.loading import declared_id, default_id, discover
 from briefgen.model import slugify
 from briefgen.problems import Problem, display_path
 from briefgen.schema import SCHEMA_PATH, schema_json
@@ -24,13 +24,14 @@ from briefgen.sources import Article, SourceError, read_article
 from briefgen.writing import write_atomic
 
 
-class ScaffoldError(Exception):
-    """Why no brief was written: one problem, pinned to the file it is about."""
+def _taken(file: str, message: str, hint: str, line: int = 1, column: int = 1) -> BriefError:
+    """The id is another brief's: exit 1, like any brief that cannot be written."""
+    return BriefError(Problem(file, line, column, message, hint=hint))
 
-    def __init__(self, file: str, message: str, hint: str = "", *, exists: bool = False, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.problem = Problem(file, line, column, message, hint=hint)
-        self.exists = exists
+
+def _unusable(file: str, message: str, hint: str = "") -> ConfigError:
+    """The article or an option cannot be used: exit 2."""
+    return ConfigError(Problem(file, 1, 1, message, hint=hint))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,13 @@ def _title_from_name(path: Path) -> str:
 
 
 def render_brief(
-    article: Article, *, brief_id: str, source_file: str, schema_ref: str, today: dt.date, source_id: str = "article"
+    article: Article,
+    *,
+    brief_id: str,
+    source_file: str,
+    schema_ref: str,
+    today: dt.date,
+    source_id: str = "article",
 ) -> str:
     """The YAML text of a new brief for `article` (whose workspace-relative path is `source_file`)."""
     title = article.title or _title_from_name(article.path)
@@ -129,7 +136,7 @@ def render_brief(
 
 def _owner_of(workspace: Workspace, brief_id: str, target: Path) -> tuple[Path, tuple[int, int]] | None:
     """Another brief file (any *.yaml or *.yml that `check` would load) whose id is `brief_id`."""
-    files, _ = discover(workspace, [])
+    files, _ = discover(workspace)
     for path in files:
         if path == target.resolve():
             continue
@@ -142,7 +149,12 @@ def _owner_of(workspace: Workspace, brief_id: str, target: Path) -> tuple[Path, 
 
 
 def scaffold(
-    workspace: Workspace, source: Path, *, brief_id: str | None = None, force: bool = False, today: dt.date | None = None
+    workspace: Workspace,
+    source: Path,
+    *,
+    brief_id: str | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
 ) -> Scaffolded:
     """Write briefs/<id>.yaml for the article at `source`; never replace a brief unless `force`.
 
@@ -152,31 +164,37 @@ def scaffold(
     root = workspace.root.resolve()
     resolved = source.resolve()
     if not resolved.is_relative_to(root):
-        raise ScaffoldError(
-            str(source), f"outside the workspace ({root})", "copy the article into the workspace, e.g. into seeds/"
+        raise _unusable(
+            str(source),
+            f"outside the workspace ({root})",
+            "copy the article into the workspace, e.g. into seeds/",
         )
     shown_source = display_path(resolved, root)
     if not resolved.is_file():
-        raise ScaffoldError(shown_source, "no such file", "give the path of a saved article")
+        raise _unusable(shown_source, "no such file", "give the path of a saved article")
     brief_id = brief_id or slugify(resolved.stem)
     if slugify(brief_id) != brief_id:
         hint = f"lowercase letters, digits and hyphens, e.g. {slugify(brief_id)}"
-        raise ScaffoldError(shown_source, f"--id {brief_id!r} is not a valid id", hint)
+        raise _unusable(shown_source, f"--id {brief_id!r} is not a valid id", hint)
     briefs = root / workspace.config.briefs
     target = briefs / f"{brief_id}.yaml"
     if target.exists() and not force:
         hint = "pass --force to replace it, or --id to pick another id"
-        raise ScaffoldError(display_path(target, root), "brief already exists", hint, exists=True)
+        raise _taken(display_path(target, root), "brief already exists", hint)
     owner = _owner_of(workspace, brief_id, target)
-    if owner:  # two briefs with one id: `check` and `build` refuse the second, so never write it (even with --force)
+    if (
+        owner
+    ):  # two briefs with one id: `check` and `build` refuse the second, so never write it (even with --force)
         path, (line, column) = owner
         hint = "pass --id to pick another id; --force only replaces a brief of the same file name"
         message = f"id '{brief_id}' is already used by this brief"
-        raise ScaffoldError(display_path(path, root), message, hint, exists=True, line=line, column=column)
+        raise _taken(display_path(path, root), message, hint, line, column)
     try:
         article = read_article(resolved)
     except SourceError as error:
-        raise ScaffoldError(shown_source, str(error), "save the article as UTF-8 text, Markdown or HTML") from None
+        raise _unusable(
+            shown_source, str(error), "save the article as UTF-8 text, Markdown or HTML"
+        ) from None
     schema = root / SCHEMA_PATH
     schema_ref = Path(os.path.relpath(schema, briefs)).as_posix()
     text = render_brief(

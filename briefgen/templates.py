@@ -109,5 +109,7 @@ def template_problem(source: str, error: TemplateError, root: Path) -> Problem:
         where = display_path(Path(error.filename), root) if error.filename else error.name or "template"
         return Problem(where, error.lineno or 1, 1, f"template syntax: {error.message}")
     if isinstance(error, TemplateNotFound):
-        return Problem(source, 1, 1, f"template not found: {error.name}", hint="check the workspace's templates/")
+        return Problem(
+            source, 1, 1, f"template not found: {error.name}", hint="check the workspace's templates/"
+        )
     return Problem(source, 1, 1, f"template error: {error}", hint="check the workspace's templates/")

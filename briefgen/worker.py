@@ -7,7 +7,7 @@ own layout. The same functions run in-process for builds that make no PDF.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +15,13 @@ import jinja2
 
 from briefgen.config import Config, Format
 from briefgen.model import Brief
+from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
 from briefgen.render.html import render_html
 from briefgen.render.markdown import render_markdown
 from briefgen.templates import Templates, template_problem
 from briefgen.view import prepare
 from briefgen.writing import write_atomic
-
-EXTENSIONS: dict[Format, str] = {"html": "html", "pdf": "pdf", "md": "md"}
 
 
 @dataclass
@@ -31,16 +30,6 @@ class Task:
     brief: Brief
     formats: list[Format]
     out: Path
-
-
-@dataclass
-class Outcome:
-    source: str
-    written: dict[Format, Path] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    fetched: set[str] = field(default_factory=set)
-    """Workspace files the PDF loaded: inputs beside the brief and its sources."""
 
 
 class _State:
@@ -70,7 +59,7 @@ def init(root: Path, config: Config, with_pdf: bool) -> None:
 
 
 def output_path(out: Path, fmt: Format, brief_id: str) -> Path:
-    return out / fmt / f"{brief_id}.{EXTENSIONS[fmt]}"
+    return out / fmt / f"{brief_id}.{fmt}"
 
 
 def render(task: Task) -> Outcome:
@@ -97,7 +86,9 @@ def render(task: Task) -> Outcome:
         except OSError as error:
             hint = "check that the output folder is writable and the disk not full"
             shown = display_path(target, _state.root)
-            outcome.problems.append(Problem(task.source, 1, 1, f"cannot write {shown}: {error.strerror or error}", hint=hint))
+            outcome.problems.append(
+                Problem(task.source, 1, 1, f"cannot write {shown}: {error.strerror or error}", hint=hint)
+            )
             continue
         outcome.written[fmt] = target
     return outcome
@@ -115,6 +106,8 @@ def _render_format(fmt: Format, view: dict[str, Any], outcome: Outcome) -> bytes
         outcome.problems.append(Problem(outcome.source, 1, 1, f"cannot make PDFs: {reason}", hint=hint))
         return None
     rendered = _state.pdf.render_pdf(_state.templates, view, _state.root)
-    outcome.warnings.extend(f"{outcome.source}: pdf: {message}" for message in rendered.warnings)
+    outcome.problems.extend(
+        Problem(outcome.source, 1, 1, message, "pdf", severity="warning") for message in rendered.warnings
+    )
     outcome.fetched |= rendered.files
     return rendered.data

@@ -65,8 +65,8 @@ class Target:
         self.templates = Templates(workspace)
 
     def __call__(self, data: bytes) -> None:
+        from briefgen.errors import BriefError
         from briefgen.loading import load_bytes
-        from briefgen.problems import BriefError
         from briefgen.render.html import render_html
         from briefgen.render.markdown import render_markdown
         from briefgen.view import prepare
@@ -151,13 +151,25 @@ def base_brief() -> dict[str, Any]:
         "handling": "TLP:GREEN",
         "lang": "en",
         "bluf": "The **bottom** line.",
-        "key_claims": [{"text": "A claim.", "quote": "Words", "attribution": "Someone", "confidence": "high", "sources": ["s"]}],
+        "key_claims": [
+            {
+                "text": "A claim.",
+                "quote": "Words",
+                "attribution": "Someone",
+                "confidence": "high",
+                "sources": ["s"],
+            }
+        ],
         "context": "Background.",
-        "sections": [{"heading": "Heading", "summary": "Summary.", "points": ["Point."], "quotes": ["Quote."]}],
+        "sections": [
+            {"heading": "Heading", "summary": "Summary.", "points": ["Point."], "quotes": ["Quote."]}
+        ],
         "implications": [{"for": "Someone", "text": "What it means.", "likelihood": "likely"}],
         "recommendations": ["Do this."],
         "indicators": ["Watch that."],
-        "sources": [{"id": "s", "title": "Source", "url": "https://example.org/a", "file": "seeds/article.txt"}],
+        "sources": [
+            {"id": "s", "title": "Source", "url": "https://example.org/a", "file": "seeds/article.txt"}
+        ],
         "tags": ["Tag"],
     }
 
@@ -193,7 +205,10 @@ class Reader:
         if kind == 7 and depth < 3:
             return [self.value(depth + 1) for _ in range(self.byte() % 4)]
         if kind == 8 and depth < 3:
-            return {self.pick(["text", "for", "id", "heading", "x", 1]): self.value(depth + 1) for _ in range(self.byte() % 3)}
+            return {
+                self.pick(["text", "for", "id", "heading", "x", 1]): self.value(depth + 1)
+                for _ in range(self.byte() % 3)
+            }
         return self.text()
 
 
@@ -206,7 +221,9 @@ def structured(data: bytes) -> bytes:
     for _ in range(1 + reader.byte() % 4):
         path = reader.pick(PATHS)
         _set(brief, path, None if reader.byte() % 7 == 0 else reader.value())
-    text = yaml.safe_dump(brief, allow_unicode=bool(reader.byte() % 2), sort_keys=False, width=reader.pick([40, 80, 10**6]))
+    text = yaml.safe_dump(
+        brief, allow_unicode=bool(reader.byte() % 2), sort_keys=False, width=reader.pick([40, 80, 10**6])
+    )
     if reader.byte() % 5 == 0:
         text = text.replace("\n", "\r\n")
     return text.encode("utf-8", errors="surrogatepass")
@@ -272,7 +289,12 @@ class Recorder:
 
 
 def seeds() -> list[bytes]:
-    found = [p.read_bytes()[:MAX_LEN] for folder in SEED_FOLDERS if folder.is_dir() for p in sorted(folder.glob("*.yaml"))]
+    found = [
+        p.read_bytes()[:MAX_LEN]
+        for folder in SEED_FOLDERS
+        if folder.is_dir()
+        for p in sorted(folder.glob("*.yaml"))
+    ]
     return found or [b"title: x\n"]
 
 
@@ -350,13 +372,21 @@ def main() -> int:
         crashes, runs_file = Path(sys.argv[2]), Path(sys.argv[3])
         run_atheris([sys.argv[0], *sys.argv[4:]], crashes, runs_file)
         return 0
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, default=5.0, help="How long to fuzz (default 5).")
     parser.add_argument("--engine", choices=["auto", "atheris", "random"], default="auto")
-    parser.add_argument("--crashes", type=Path, default=HERE / "crashes", help="Where findings go (default fuzz/crashes/).")
-    parser.add_argument("--corpus", type=Path, default=HERE / "corpus", help="atheris' growing corpus (default fuzz/corpus/).")
+    parser.add_argument(
+        "--crashes", type=Path, default=HERE / "crashes", help="Where findings go (default fuzz/crashes/)."
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=HERE / "corpus", help="atheris' growing corpus (default fuzz/corpus/)."
+    )
     parser.add_argument("--seed", type=int, default=0, help="Random engine seed (default: from the clock).")
-    parser.add_argument("--replay", type=Path, nargs="+", metavar="FILE", help="Re-run saved inputs instead of fuzzing.")
+    parser.add_argument(
+        "--replay", type=Path, nargs="+", metavar="FILE", help="Re-run saved inputs instead of fuzzing."
+    )
     args = parser.parse_args()
     if args.replay:
         return replay(args.replay)

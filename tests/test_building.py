@@ -22,14 +22,19 @@ EXAMPLE = REPO / "briefs" / f"{EXAMPLE_ID}.yaml"
 
 def outputs(root: Path) -> dict[str, int]:
     """Output file → mtime_ns, to see exactly which files a build rewrote."""
-    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in (root / "build").rglob("*.*") if p.suffix != ".json"}
+    return {
+        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+        for p in (root / "build").rglob("*.*")
+        if p.suffix != ".json"
+    }
 
 
 def write_variant(root: Path, name: str, claims: int = 7, **changes: object) -> Path:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     data.pop("id")
     data["key_claims"] = [
-        dict(data["key_claims"][i % 7], text=f"Claim {i}: {data['key_claims'][i % 7]['text']}") for i in range(claims)
+        dict(data["key_claims"][i % 7], text=f"Claim {i}: {data['key_claims'][i % 7]['text']}")
+        for i in range(claims)
     ]
     data.update(changes)
     path = root / "briefs" / f"{name}.yaml"
@@ -59,7 +64,9 @@ def test_changed_brief_is_rebuilt_but_a_touched_one_is_not(workspace: Path) -> N
     brief = workspace / "briefs" / f"{EXAMPLE_ID}.yaml"
     os.utime(brief, ns=(time.time_ns(), time.time_ns() + 10**9))
     assert "0 briefs built, 1 up to date" in run("build", "-f", "html,md").stdout, "same bytes: nothing to do"
-    brief.write_text(brief.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8")
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8"
+    )
     result = run("build", "-f", "html,md")
     assert "1 brief built, 0 up to date" in result.stdout
     assert "Draft" in (workspace / "build" / "html" / f"{EXAMPLE_ID}.html").read_text(encoding="utf-8")
@@ -134,7 +141,9 @@ def test_an_image_a_template_loads_is_an_input(workspace: Path) -> None:
     """Not a brief's own reference: a logo that a workspace template pulls in from outside templates/."""
     (workspace / "assets").mkdir()
     logo = workspace / "assets" / "logo.svg"
-    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    )
     (workspace / "templates").mkdir()
     (workspace / "templates" / "brief.pdf.j2").write_text(
         '{% extends "builtin/brief.pdf.j2" %}{% block tags %}<img src="assets/logo.svg" alt="logo">{% endblock %}',
@@ -142,9 +151,13 @@ def test_an_image_a_template_loads_is_an_input(workspace: Path) -> None:
     )
     first = run("build", "-f", "pdf")
     assert first.exit_code == 0 and "warning" not in first.stderr, first.stderr
-    assert "0 briefs built, 1 up to date" in run("build", "-f", "pdf").stdout, "stable once the image is known"
+    assert "0 briefs built, 1 up to date" in run("build", "-f", "pdf").stdout, (
+        "stable once the image is known"
+    )
     logo.write_text(logo.read_text().replace('width="10" height="10"/>', 'width="5" height="5"/>'))
-    assert "1 brief built, 0 up to date" in run("build", "-f", "pdf").stdout, "the changed logo makes a new PDF"
+    assert "1 brief built, 0 up to date" in run("build", "-f", "pdf").stdout, (
+        "the changed logo makes a new PDF"
+    )
     assert "0 briefs built, 1 up to date" in run("build", "-f", "pdf").stdout
 
 
@@ -152,7 +165,11 @@ def test_an_image_a_template_loads_is_an_input(workspace: Path) -> None:
 def test_corrupt_manifest_means_full_rebuild(workspace: Path, damage: str) -> None:
     assert run("build", "-f", "md").exit_code == 0
     manifest = workspace / "build" / ".briefgen-manifest.json"
-    manifest.write_text({"garbage": "{not json", "wrong shape": json.dumps({"version": 1, "briefs": [1]}), "empty": ""}[damage])
+    manifest.write_text(
+        {"garbage": "{not json", "wrong shape": json.dumps({"version": 1, "briefs": [1]}), "empty": ""}[
+            damage
+        ]
+    )
     result = run("build", "-f", "md")
     assert result.exit_code == 0
     assert "1 brief built, 0 up to date" in result.stdout
@@ -199,7 +216,11 @@ def _children(pid: int) -> list[int]:
 
 def _start_build(root: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "build", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "briefgen", "build", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -224,11 +245,15 @@ def test_a_worker_that_dies_costs_only_its_brief(workspace: Path) -> None:
     assert process.returncode == 1, stderr
     assert "briefs/a-huge.yaml:1:1: the rendering process died (exit code -9)" in stderr
     assert "Traceback" not in stderr
-    assert PdfReader(workspace / "build" / "pdf" / f"{EXAMPLE_ID}.pdf").pages, "the next brief got a fresh worker"
+    assert PdfReader(workspace / "build" / "pdf" / f"{EXAMPLE_ID}.pdf").pages, (
+        "the next brief got a fresh worker"
+    )
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_build_leaves_whole_files_and_the_next_one_finishes(workspace: Path, how: signal.Signals) -> None:
+def test_interrupted_build_leaves_whole_files_and_the_next_one_finishes(
+    workspace: Path, how: signal.Signals
+) -> None:
     for number in range(6):
         write_variant(workspace, f"brief-{number}", claims=60)
     process = _start_build(workspace, "-j", "2")
@@ -247,11 +272,18 @@ def test_interrupted_build_leaves_whole_files_and_the_next_one_finishes(workspac
 
 
 def _imports(root: Path, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefgen", *args], cwd=root, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     return done.stderr
 
 
-@pytest.mark.parametrize("args", [("check", "briefs/"), ("--version",), ("build", "--help"), ("build", "-f", "md,html")])
+@pytest.mark.parametrize(
+    "args", [("check", "briefs/"), ("--version",), ("build", "--help"), ("build", "-f", "md,html")]
+)
 def test_commands_without_pdf_never_import_weasyprint(workspace: Path, args: tuple[str, ...]) -> None:
     report = _imports(workspace, *args)
     assert "briefgen" in report or args == ("--version",)
@@ -284,16 +316,22 @@ def test_watch_rebuilds_on_save_and_survives_a_bad_brief(workspace: Path) -> Non
     try:
         _wait_for(md.exists)
         time.sleep(0.5)  # the watcher starts after the first build
-        brief.write_text(brief.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8")
+        brief.write_text(
+            brief.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8"
+        )
         _wait_for(lambda: "Draft" in md.read_text(encoding="utf-8"))
         (workspace / "briefs" / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
         time.sleep(1.5)
         assert process.poll() is None, "a bad brief must not end the watch"
-        brief.write_text(brief.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8")
+        brief.write_text(
+            brief.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8"
+        )
         _wait_for(lambda: "Draft" not in md.read_text(encoding="utf-8"))
         config = workspace / "briefgen.toml"
         config.write_text('handling = "TLP:RED"\n', encoding="utf-8")  # the config is read again on a save
-        brief.write_text(brief.read_text(encoding="utf-8").replace("handling: TLP:CLEAR\n", ""), encoding="utf-8")
+        brief.write_text(
+            brief.read_text(encoding="utf-8").replace("handling: TLP:CLEAR\n", ""), encoding="utf-8"
+        )
         _wait_for(lambda: "TLP:RED" in md.read_text(encoding="utf-8"))
         config.write_text('handling = "TLP:PURPLE"\n', encoding="utf-8")
         time.sleep(1.5)

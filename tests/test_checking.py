@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefgen.checking import RULES, Checker, Finding
+from briefgen.checking import RULES, Checker
 from briefgen.config import find_workspace
 from briefgen.loading import load_brief
+from briefgen.problems import Problem
 from tests.conftest import EXAMPLE_ID, REPO, run
 
 DATA = Path(__file__).parent / "data" / "checking"
@@ -28,7 +29,7 @@ def add_brief(workspace: Path, name: str) -> str:
     return f"briefs/{name}"
 
 
-def findings_of(workspace: Path, path: str, today: dt.date = dt.date(2025, 10, 20)) -> list[Finding]:
+def findings_of(workspace: Path, path: str, today: dt.date = dt.date(2025, 10, 20)) -> list[Problem]:
     loaded = load_brief(workspace / path, path)
     return Checker(find_workspace(workspace), today=today).check(loaded)
 
@@ -98,7 +99,10 @@ def test_json_output_is_a_stable_sorted_list(workspace: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == ""
     findings = json.loads(result.stdout)
-    assert all(list(f) == ["rule", "severity", "file", "line", "column", "field", "message", "hint"] for f in findings)
+    assert all(
+        list(f) == ["rule", "severity", "file", "line", "column", "field", "message", "hint"]
+        for f in findings
+    )
     keys = [(f["file"], f["line"], f["column"]) for f in findings]
     assert keys == sorted(keys)
     assert findings[0] == {
@@ -144,7 +148,10 @@ def test_estimative_language_is_a_warning_that_fails_only_when_strict(workspace:
         ("He said it is 'probably' over.", ["probably"]),
         ('He wrote \\"probably over\\" in his notes.', []),
         ("A deal is Probably near.", ["Probably"]),
-        ("It is a probable outcome, though highly improbable in the short term.", ["probable", "highly improbable"]),
+        (
+            "It is a probable outcome, though highly improbable in the short term.",
+            ["probable", "highly improbable"],
+        ),
         ("There is a remote chance of a deal and even odds of a freeze.", ["remote chance", "even odds"]),
         ("Remote regions are improbable targets; a toss-up remains.", ["improbable", "toss-up"]),
         ("Officials from remote areas said they would attend.", []),
@@ -183,9 +190,13 @@ def test_hedges_name_the_nearest_scale_term(workspace: Path, word: str, term: st
 
 
 def test_confidence_and_likelihood_in_separate_sentences_are_fine(workspace: Path) -> None:
-    path = brief_with(workspace, "sep", bluf="We have moderate confidence in the reporting. A freeze is likely.")
+    path = brief_with(
+        workspace, "sep", bluf="We have moderate confidence in the reporting. A freeze is likely."
+    )
     assert findings_of(workspace, path) == []
-    same = brief_with(workspace, "same", context="With low confidence, a freeze is very likely before winter.")
+    same = brief_with(
+        workspace, "same", context="With low confidence, a freeze is very likely before winter."
+    )
     found = findings_of(workspace, same)
     assert [(f.rule, f.line, f.column, f.message) for f in found] == [
         ("confidence-with-likelihood", 10, 15, "one sentence states 'low confidence' and 'very likely'")
@@ -218,9 +229,16 @@ def test_a_quote_citing_a_source_without_a_file_is_only_unchecked(workspace: Pat
     path = brief_with(workspace, "mixed", quote="words only the wire report has")
     brief = workspace / path
     text = brief.read_text(encoding="utf-8").replace("sources: [article]", "sources: [article, wire]")
-    brief.write_text(text + "  - id: wire\n    title: Wire\n    url: https://example.org/wire\n", encoding="utf-8")
+    brief.write_text(
+        text + "  - id: wire\n    title: Wire\n    url: https://example.org/wire\n", encoding="utf-8"
+    )
     (finding,) = findings_of(workspace, path)
-    assert (finding.rule, finding.severity, finding.line, finding.column) == ("quote-unchecked", "warning", 7, 12)
+    assert (finding.rule, finding.severity, finding.line, finding.column) == (
+        "quote-unchecked",
+        "warning",
+        7,
+        12,
+    )
     assert finding.message == (
         "quote not found in seeds/putin-alaska-summit-dushanbe.txt, and it cites source 'wire' without a `file`"
     )
@@ -294,7 +312,9 @@ def test_a_heading_found_only_in_the_body_is_not_a_section(workspace: Path) -> N
 
 
 def test_a_body_heading_close_to_a_section_heading_names_it(workspace: Path) -> None:
-    path = brief_with(workspace, "close", sections="\n  - heading: the CIS Platform")  # in the body, near a heading
+    path = brief_with(
+        workspace, "close", sections="\n  - heading: the CIS Platform"
+    )  # in the body, near a heading
     (finding,) = findings_of(workspace, path)
     assert (finding.rule, finding.hint.split(";")[0]) == (
         "heading-not-a-section",
@@ -303,16 +323,24 @@ def test_a_body_heading_close_to_a_section_heading_names_it(workspace: Path) -> 
     assert run("check", path).exit_code == 0 and run("check", "--strict", path).exit_code == 1
 
 
-def test_source_files_cannot_escape_the_workspace(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_source_files_cannot_escape_the_workspace(
+    workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     secret = tmp_path_factory.mktemp("outside") / "secret.txt"
     secret.write_text("fundamental provisions discussed at the Alaska Summit\n", encoding="utf-8")
     os.symlink(secret, workspace / "seeds" / "link.txt")
     path = brief_with(workspace, "escape")
     brief = workspace / path
-    brief.write_text(brief.read_text(encoding="utf-8").replace("putin-alaska-summit-dushanbe.txt", "link.txt"), encoding="utf-8")
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace("putin-alaska-summit-dushanbe.txt", "link.txt"),
+        encoding="utf-8",
+    )
     result = run("check", path)
     assert result.exit_code == 1
-    assert f"{path}:19:11: error: sources[0].file: seeds/link.txt resolves outside the workspace" in result.stderr
+    assert (
+        f"{path}:19:11: error: sources[0].file: seeds/link.txt resolves outside the workspace"
+        in result.stderr
+    )
     assert "quote-not-in-source" not in result.stderr, "nothing is read from outside"
     (workspace / "seeds" / "empty-dir.txt").mkdir()
     brief.write_text(brief.read_text(encoding="utf-8").replace("link.txt", "empty-dir.txt"), encoding="utf-8")
@@ -325,10 +353,15 @@ def test_unreadable_source_is_a_finding(workspace: Path) -> None:
         handle.truncate(10 * 1024 * 1024 + 1)
     path = brief_with(workspace, "huge")
     brief = workspace / path
-    brief.write_text(brief.read_text(encoding="utf-8").replace("putin-alaska-summit-dushanbe.txt", "huge.txt"), encoding="utf-8")
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace("putin-alaska-summit-dushanbe.txt", "huge.txt"),
+        encoding="utf-8",
+    )
     result = run("check", path)
     assert result.exit_code == 1
-    assert "sources[0].file: seeds/huge.txt: larger than 10,485,760 bytes [source-unreadable]" in result.stderr
+    assert (
+        "sources[0].file: seeds/huge.txt: larger than 10,485,760 bytes [source-unreadable]" in result.stderr
+    )
 
 
 def test_bluf_limit_comes_from_config(workspace: Path) -> None:
@@ -389,5 +422,7 @@ def test_pre_commit_hook(workspace: Path) -> None:
     command = [str(script), *hook["entry"].split()[1:]]
     assert subprocess.run([*command, EXAMPLE], cwd=workspace, capture_output=True).returncode == 0
     add_brief(workspace, "misquoted.yaml")
-    failed = subprocess.run([*command, EXAMPLE, "briefs/misquoted.yaml"], cwd=workspace, capture_output=True, text=True)
+    failed = subprocess.run(
+        [*command, EXAMPLE, "briefs/misquoted.yaml"], cwd=workspace, capture_output=True, text=True
+    )
     assert failed.returncode == 1 and "[quote-not-in-source]" in failed.stderr

@@ -70,7 +70,10 @@ def test_duplicate_ids_are_refused(workspace: Path) -> None:
     (workspace / "briefs" / "zz-copy.yaml").write_text(example, encoding="utf-8")
     result = run("check")
     assert result.exit_code == 1
-    assert f"briefs/zz-copy.yaml:2:5: id: id '{EXAMPLE_ID}' is already used by briefs/{EXAMPLE_ID}.yaml" in result.stderr
+    assert (
+        f"briefs/zz-copy.yaml:2:5: id: id '{EXAMPLE_ID}' is already used by briefs/{EXAMPLE_ID}.yaml"
+        in result.stderr
+    )
 
 
 def test_check_passes_on_the_example_and_fails_on_bad_input(workspace: Path) -> None:
@@ -90,11 +93,15 @@ def test_letter_paper_from_config(workspace: Path) -> None:
     reader = PdfReader(workspace / "build" / "pdf" / f"{EXAMPLE_ID}.pdf")
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
-    assert "TLP:CLEAR" in (reader.pages[0].extract_text() or ""), "the brief's own marking wins over the default"
+    assert "TLP:CLEAR" in (reader.pages[0].extract_text() or ""), (
+        "the brief's own marking wins over the default"
+    )
 
 
 def test_config_from_pyproject_and_its_errors(workspace: Path) -> None:
-    (workspace / "pyproject.toml").write_text('[tool.briefgen]\nout = "public"\npaper = "A5"\n', encoding="utf-8")
+    (workspace / "pyproject.toml").write_text(
+        '[tool.briefgen]\nout = "public"\npaper = "A5"\n', encoding="utf-8"
+    )
     result = run("build", "-f", "html")
     assert result.exit_code == 2
     assert "pyproject.toml:3:1: paper:" in result.stderr
@@ -114,13 +121,19 @@ def test_real_process_bad_input_gives_no_traceback(workspace: Path) -> None:
     (workspace / "briefs" / "tabs.yaml").write_bytes(b"title: x\n\tdate: 2025-01-01\n")
     (workspace / "briefs" / "latin1.yaml").write_bytes("title: caf\xe9\n".encode("latin-1"))
     done = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "-f", "html"], capture_output=True, text=True, cwd=workspace
+        [sys.executable, "-m", "briefgen", "build", "-f", "html"],
+        capture_output=True,
+        text=True,
+        cwd=workspace,
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert "briefs/latin1.yaml:1:11: not valid UTF-8 (byte 0xe9) (save the file as UTF-8)" in lines
-    assert "briefs/tabs.yaml:2:1: YAML syntax: tab character (indent with spaces; YAML does not allow tabs)" in lines
+    assert (
+        "briefs/tabs.yaml:2:1: YAML syntax: tab character (indent with spaces; YAML does not allow tabs)"
+        in lines
+    )
     assert (workspace / "build" / "html" / f"{EXAMPLE_ID}.html").exists()
 
 
@@ -156,5 +169,7 @@ def test_a_brief_named_to_forge_lines_prints_escaped(workspace: Path) -> None:
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert not any(line.startswith("fake.yaml") for line in lines), result.stderr
-    assert any(line.startswith("briefs/evil\\nfake.yaml:1:1: fine\\u202e.yaml:2:1: ") for line in lines), result.stderr
+    assert any(line.startswith("briefs/evil\\nfake.yaml:1:1: fine\\u202e.yaml:2:1: ") for line in lines), (
+        result.stderr
+    )
     assert "\u202e" not in result.output

@@ -18,6 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from pypdf import PdfReader
 
 from briefgen.digest import Period, range_period, week_period
+from briefgen.errors import ExitCode
 from tests.conftest import EXAMPLE_ID, copy_workspace, run
 
 DATA = Path(__file__).parent / "data" / "digest"
@@ -125,7 +126,9 @@ def test_contents_page_numbers_are_the_pages_where_each_brief_starts(week41: Bui
     assert list(numbers.values()) == sorted(numbers.values()), "briefs in date order"
     for _, title, marking in WEEK:
         start = week41.pages[numbers[title] - 1]
-        assert start.startswith(f"BRIEF · {marking}"), f"{title!r} does not start page {numbers[title]}: {start[:80]!r}"
+        assert start.startswith(f"BRIEF · {marking}"), (
+            f"{title!r} does not start page {numbers[title]}: {start[:80]!r}"
+        )
         assert title in start
 
 
@@ -136,7 +139,9 @@ def test_each_brief_page_carries_its_own_marking_and_running_header(week41: Buil
         for number in range(start, end):
             text = week41.pages[number - 1]
             assert text.count(marking) >= 2, f"page {number}: banners top and bottom say {marking}"
-            assert not [m for m in MARKINGS if m != marking and m in text], f"page {number} shows another marking"
+            assert not [m for m in MARKINGS if m != marking and m in text], (
+                f"page {number} shows another marking"
+            )
             assert title[:30] in text, f"page {number}: running header with the brief's title"
             assert f"Page {number} of {len(week41.pages)}" in text
 
@@ -169,7 +174,9 @@ def test_pdf_metadata_describes_the_whole_digest(week41: Built) -> None:
     assert "Digest test desk" in meta.author and "briefgen example team" in meta.author
     keywords = meta["/Keywords"].split(", ")
     assert {"energy", "ukraine", "UkraineWar"} <= set(keywords)
-    assert meta["/CreationDate"].startswith("D:20251010"), "the latest brief's date, so rebuilds are identical"
+    assert meta["/CreationDate"].startswith("D:20251010"), (
+        "the latest brief's date, so rebuilds are identical"
+    )
     assert week41.pdf.trailer["/Root"]["/Lang"] == "en"
 
 
@@ -236,7 +243,9 @@ def test_markdown_has_front_matter_contents_and_each_brief(week41: Built) -> Non
     assert front["briefs"] == [brief_id for brief_id, _, _ in WEEK]
     assert front["period"] == {"start": "2025-10-06", "end": "2025-10-12", "week": "2025-W41"}
     tokens = MarkdownIt("commonmark").parse(body)
-    headings = [(int(t.tag[1]), tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    headings = [
+        (int(t.tag[1]), tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"
+    ]
     assert [text for level, text in headings if level == 1] == ["Weekly brief digest"]
     assert [text for level, text in headings if level == 2] == ["Contents"] + [title for _, title, _ in WEEK]
     assert headings.count((3, "Bottom line up front")) == 3, "each brief's parts one level down"
@@ -266,7 +275,9 @@ def manifest_of(root: Path, name: str) -> dict:
 
 
 def test_tag_and_status_filters_name_the_digest(digest_ws: Path) -> None:
-    result = run("digest", "--week", "2025-W41", "--tag", "energy", "--tag", "ukraine", "--status", "final", "-q")
+    result = run(
+        "digest", "--week", "2025-W41", "--tag", "energy", "--tag", "ukraine", "--status", "final", "-q"
+    )
     assert result.exit_code == 0, result.stderr
     manifest = manifest_of(digest_ws, "digest-2025-W41-energy-ukraine-final")
     assert [b["id"] for b in manifest["briefs"]] == ["energy-gas-prices"], "ukraine-talks is a draft"
@@ -286,13 +297,15 @@ def test_date_range_crosses_weeks_and_is_rebuilt_identically(digest_ws: Path) ->
 
 def test_an_empty_week_writes_nothing_and_exits_3(digest_ws: Path) -> None:
     result = run("digest", "--week", "2025-W30")
-    assert result.exit_code == 3
+    assert result.exit_code == ExitCode.NOTHING_MATCHED
     assert "no digest: no brief dated 21–27 July 2025" in result.stderr
     assert not (digest_ws / "build" / "digest").exists()
 
 
 def test_a_broken_brief_is_reported_and_the_digest_made_from_the_rest(digest_ws: Path) -> None:
-    (digest_ws / "briefs" / "broken.yaml").write_text("title: Broken\ndate: 2025-10-08\nbluf: [\n", encoding="utf-8")
+    (digest_ws / "briefs" / "broken.yaml").write_text(
+        "title: Broken\ndate: 2025-10-08\nbluf: [\n", encoding="utf-8"
+    )
     result = run("digest", "--week", "2025-W41")
     assert result.exit_code == 1
     assert re.search(r"briefs/broken\.yaml:\d+:\d+: ", result.stderr)
@@ -305,7 +318,9 @@ def test_a_superseded_brief_gives_way_to_its_replacement(digest_ws: Path) -> Non
     text = text.replace("date: 2025-10-07", "date: 2025-10-08")
     (digest_ws / "briefs" / "energy-gas-prices-v2.yaml").write_text(text, encoding="utf-8")
     assert run("digest", "--week", "2025-W41", "--tag", "energy").exit_code == 0
-    assert [b["id"] for b in manifest_of(digest_ws, "digest-2025-W41-energy")["briefs"]] == ["energy-gas-prices-v2"]
+    assert [b["id"] for b in manifest_of(digest_ws, "digest-2025-W41-energy")["briefs"]] == [
+        "energy-gas-prices-v2"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -350,7 +365,9 @@ def test_iso_weeks() -> None:
 
 def test_period_labels() -> None:
     assert range_period(dt.date(2025, 9, 29), dt.date(2025, 10, 5)).dates == "29 September – 5 October 2025"
-    assert range_period(dt.date(2025, 12, 29), dt.date(2026, 1, 4)).dates == "29 December 2025 – 4 January 2026"
+    assert (
+        range_period(dt.date(2025, 12, 29), dt.date(2026, 1, 4)).dates == "29 December 2025 – 4 January 2026"
+    )
     assert range_period(dt.date(2025, 10, 6), dt.date(2025, 10, 6)).dates == "6 October 2025"
     assert range_period(dt.date(2025, 10, 6), dt.date(2025, 10, 12)).key == "2025-10-06_2025-10-12"
 
@@ -364,5 +381,8 @@ def test_a_digest_that_never_finishes_rendering_is_stopped(digest_ws: Path) -> N
     (digest_ws / "briefgen.toml").write_text("pdf_timeout = 0.5\n", encoding="utf-8")
     result = run("digest", "--week", "2025-W41")
     assert result.exit_code == 1
-    assert "the digest took longer than 1.5 s (pdf_timeout for each brief) to render and was stopped" in result.stderr
+    assert (
+        "the digest took longer than 1.5 s (pdf_timeout for each brief) to render and was stopped"
+        in result.stderr
+    )
     assert not list((digest_ws / "build").rglob("digest-2025-W41.*"))

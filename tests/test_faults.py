@@ -29,7 +29,9 @@ from pypdf import PdfReader
 from tests.conftest import EXAMPLE_ID, copy_workspace, run
 from tests.test_building import write_variant
 
-PROBLEM_OR_NOTE = re.compile(r"^([^:\s][^:]*:\d+:\d+: \S.*|warning: .+|built .+|\d+ up to date|(could not )?remove(d)? .+)$")
+PROBLEM_OR_NOTE = re.compile(
+    r"^([^:\s][^:]*:\d+:\d+: \S.*|warning: .+|built .+|\d+ up to date|(could not )?remove(d)? .+)$"
+)
 EXAMPLE = f"briefs/{EXAMPLE_ID}.yaml"
 
 
@@ -82,14 +84,20 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     root = copy_workspace(tmp_path_factory.mktemp("kill") / "ws")
     for number in range(5):
         write_variant(root, f"brief-{number}", claims=40)
-    done = subprocess.run([sys.executable, "-m", "briefgen", "build", "-q", "-j", "2"], cwd=root, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "-q", "-j", "2"], cwd=root, capture_output=True
+    )
     assert done.returncode == 0, done.stderr
     old = snapshot(root)
     edited = root.parent / "edited"
     shutil.copytree(root, edited)
     for brief in (edited / "briefs").glob("*.yaml"):
-        brief.write_text(brief.read_text(encoding="utf-8").replace("confidence: high", "confidence: moderate"), "utf-8")
-    done = subprocess.run([sys.executable, "-m", "briefgen", "build", "-q", "-j", "2"], cwd=edited, capture_output=True)
+        brief.write_text(
+            brief.read_text(encoding="utf-8").replace("confidence: high", "confidence: moderate"), "utf-8"
+        )
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "-q", "-j", "2"], cwd=edited, capture_output=True
+    )
     assert done.returncode == 0, done.stderr
     new = snapshot(edited)
     assert set(new) == set(old) and all(new[name] != old[name] for name in new), "every output changes"
@@ -137,12 +145,16 @@ def test_sigkill_at_random_moments_leaves_old_or_new_files_and_the_next_build_fi
             time.sleep(0.1)  # orphaned workers finish the file they are on, then exit
         assert all(_gone(pid) for pid in workers), "a worker outlived its build by a minute"
         for name, data in snapshot(root).items():
-            assert data in (old[name], new[name]), f"{name} after a kill at {tenths / 10} s is neither old nor new"
+            assert data in (old[name], new[name]), (
+                f"{name} after a kill at {tenths / 10} s is neither old nor new"
+            )
             assert_complete(name, data)
         manifest = root / "build" / ".briefgen-manifest.json"
         if manifest.exists():
             json.loads(manifest.read_text(encoding="utf-8"))  # written atomically too: never half of one
-    done = subprocess.run([sys.executable, "-m", "briefgen", "build", "-j", "2"], cwd=root, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "-j", "2"], cwd=root, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     clean_output(done.stderr)
     assert snapshot(root) == new
@@ -154,13 +166,17 @@ def test_sigkill_at_random_moments_leaves_old_or_new_files_and_the_next_build_fi
 
 def in_mount_namespace(root: Path, setup: str, *build_args: str) -> subprocess.CompletedProcess[str]:
     """`setup` (shell, may mount over build/) then a build, in a private mount namespace."""
-    flags = ["--mount", "--propagation", "private"] + ([] if os.geteuid() == 0 else ["--user", "--map-root-user"])
+    flags = ["--mount", "--propagation", "private"] + (
+        [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    )
     probe = subprocess.run(["unshare", *flags, "true"], capture_output=True, text=True)
     if probe.returncode != 0:
         pytest.skip(f"no private mount namespace here: {probe.stderr.strip()}")
     command = " ".join(shlex.quote(part) for part in (sys.executable, "-m", "briefgen", "build", *build_args))
     script = f"{setup}\nrc=0\n{command} || rc=$?\necho '=== files'\nfind build -type f | sort\nexit $rc"
-    return subprocess.run(["unshare", *flags, "sh", "-ec", script], cwd=root, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        ["unshare", *flags, "sh", "-ec", script], cwd=root, capture_output=True, text=True, timeout=300
+    )
 
 
 def files_seen(done: subprocess.CompletedProcess[str]) -> list[str]:
@@ -176,15 +192,22 @@ def test_read_only_output_folder_is_a_clear_error_and_keeps_the_old_files(worksp
     leftover = workspace / "build" / "html" / ".second.html.abc123.tmp"
     leftover.write_text("half of a page", encoding="utf-8")  # what a killed build left
     gone.unlink()  # its outputs would be pruned
-    second.write_text(second.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8")
-    done = in_mount_namespace(workspace, "mount --bind build build\nmount -o remount,ro,bind build", "-f", "html,md")
+    second.write_text(
+        second.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8"
+    )
+    done = in_mount_namespace(
+        workspace, "mount --bind build build\nmount -o remount,ro,bind build", "-f", "html,md"
+    )
     assert done.returncode == 1, done.stderr
     clean_output(done.stderr)
     assert (
         "briefs/second.yaml:1:1: cannot write build/html/second.html: Read-only file system "
         "(check that the output folder is writable and the disk not full)"
     ) in done.stderr.splitlines()
-    assert "warning: cannot save the build manifest (Read-only file system); the next build redoes everything" in done.stderr
+    assert (
+        "warning: cannot save the build manifest (Read-only file system); the next build redoes everything"
+        in done.stderr
+    )
     assert snapshot(workspace) == before, "old outputs are untouched"
     assert "1 brief built, 1 up to date, 1 failed" in done.stdout or "0 briefs built" in done.stdout
     assert leftover.exists()
@@ -223,7 +246,9 @@ def test_file_size_limit_is_a_clear_error_and_leaves_no_partial_file(workspace: 
     for name, data in snapshot(workspace).items():
         assert_complete(name, data)
     assert sorted(snapshot(workspace)) == [f"html/{EXAMPLE_ID}.html", f"md/{EXAMPLE_ID}.md"]
-    assert not list((workspace / "build").rglob("*.tmp")), "the temporary PDF is removed, not left half-written"
+    assert not list((workspace / "build").rglob("*.tmp")), (
+        "the temporary PDF is removed, not left half-written"
+    )
 
 
 # ---- damaged manifests ---------------------------------------------------------------------------
@@ -235,9 +260,20 @@ def _manifest(root: Path) -> Path:
 
 @pytest.mark.parametrize(
     "damage",
-    ["truncated", "binary", "wrong types", "sha as number", "output outside", "dep outside", "bad id", "a folder"],
+    [
+        "truncated",
+        "binary",
+        "wrong types",
+        "sha as number",
+        "output outside",
+        "dep outside",
+        "bad id",
+        "a folder",
+    ],
 )
-def test_damaged_manifest_means_a_full_rebuild_and_nothing_outside_is_touched(workspace: Path, damage: str) -> None:
+def test_damaged_manifest_means_a_full_rebuild_and_nothing_outside_is_touched(
+    workspace: Path, damage: str
+) -> None:
     assert run("build", "-f", "md").exit_code == 0
     manifest = _manifest(workspace)
     good = json.loads(manifest.read_text(encoding="utf-8"))

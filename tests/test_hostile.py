@@ -59,7 +59,9 @@ def _header(data: bytes) -> str:
 def read_corpus() -> list[Case]:
     cases = []
     for path in sorted(CORPUS.glob("*.yaml")):
-        found = re.fullmatch(r"# expect: (ok|error)(?: (\d+:\d+))?(?: (.*))?", _header(path.read_bytes()).rstrip("\r"))
+        found = re.fullmatch(
+            r"# expect: (ok|error)(?: (\d+:\d+))?(?: (.*))?", _header(path.read_bytes()).rstrip("\r")
+        )
         assert found, f"{path.name}: first line must be `# expect: ok` or `# expect: error [L:C] [text]`"
         cases.append(Case(path.stem, found[1] == "ok", found[2] or "", found[3] or ""))
     return cases
@@ -113,9 +115,16 @@ class Watched:
 def run_watched(root: Path, watched: list[Path], *args: str, preexec: object = None) -> Watched:
     log = root.parent / f"opened-{args[0]}.log"
     log.unlink(missing_ok=True)
-    env = dict(os.environ, WATCH_LOG=str(log), WATCH_PATHS=os.pathsep.join(os.path.realpath(p) for p in watched))
+    env = dict(
+        os.environ, WATCH_LOG=str(log), WATCH_PATHS=os.pathsep.join(os.path.realpath(p) for p in watched)
+    )
     done = subprocess.run(
-        [sys.executable, "-c", WATCHED_RUN, *args], cwd=root, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", WATCHED_RUN, *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     opened = set(log.read_text().split()) if log.exists() else set()
     return Watched(done.returncode, done.stdout, done.stderr, opened)
@@ -194,7 +203,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, server: str) -> Hostile:
     ua_css = Path(weasyprint.__file__).parent / "css" / "html5_ua.css"
     article = next(p for p in seeds.glob("*.txt") if not p.is_symlink() and p.is_file())
     controls = {"pdf worker": ua_css, "check": article}
-    watched = [Path("/etc/passwd"), outside / "canary.txt", outside / "brief.yaml", outside / "dir" / "inner.yaml"]
+    watched = [
+        Path("/etc/passwd"),
+        outside / "canary.txt",
+        outside / "brief.yaml",
+        outside / "dir" / "inner.yaml",
+    ]
     build = run_watched(root, [*watched, *controls.values()], "build", "-j", "2")
     check = run_watched(root, [*watched, *controls.values()], "check")
     return Hostile(root, outside, server, build, check, watched, controls)
@@ -225,7 +239,8 @@ def test_whole_build_reports_and_never_crashes(hostile: Hostile) -> None:
         assert PROBLEM_LINE.match(line) or line.startswith("built briefs/"), f"stray output: {line!r}"
     ok_count = len(OK) + 2  # the example and source-symlinks.yaml
     assert re.fullmatch(
-        rf"{ok_count} briefs built, 0 up to date, \d+ failed, {3 * ok_count} files written in .*s\n", build.stdout
+        rf"{ok_count} briefs built, 0 up to date, \d+ failed, {3 * ok_count} files written in .*s\n",
+        build.stdout,
     )
     example = hostile.root / "build" / "pdf" / f"{EXAMPLE_ID}.pdf"
     assert PdfReader(example).pages, "the worked example is built next to the hostile briefs"
@@ -324,8 +339,12 @@ def test_symlinked_sources_are_never_read(hostile: Hostile) -> None:
         assert passwd not in data and SECRET not in data, output.name
     findings = lines_for(hostile.check.stderr, "briefs/source-symlinks.yaml")
     for source in ("leak", "canary", "relative"):
-        assert any(f"seeds/{source}.txt resolves outside the workspace" in line for line in findings), findings
-    assert not any(SECRET in line or passwd in line for line in findings), "no content of those files is shown"
+        assert any(f"seeds/{source}.txt resolves outside the workspace" in line for line in findings), (
+            findings
+        )
+    assert not any(SECRET in line or passwd in line for line in findings), (
+        "no content of those files is shown"
+    )
 
 
 @pytest.fixture
@@ -333,7 +352,9 @@ def looped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A source file that is a symlink to itself: resolving it raises RuntimeError, not OSError."""
     copy_workspace(tmp_path)
     (tmp_path / "seeds" / "loop.txt").symlink_to("loop.txt")
-    brief = MINIMAL.format(title="Loop") + "sources:\n  - {id: loop, title: Symlink loop, file: seeds/loop.txt}\n"
+    brief = (
+        MINIMAL.format(title="Loop") + "sources:\n  - {id: loop, title: Symlink loop, file: seeds/loop.txt}\n"
+    )
     (tmp_path / "briefs" / "source-loop.yaml").write_text(brief, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -341,7 +362,10 @@ def looped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_symlink_loop_as_source_still_builds(looped: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "-f", "html,md"], cwd=looped, capture_output=True, text=True
+        [sys.executable, "-m", "briefgen", "build", "-f", "html,md"],
+        cwd=looped,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert "2 briefs built" in done.stdout
@@ -349,9 +373,13 @@ def test_symlink_loop_as_source_still_builds(looped: Path) -> None:
 
 
 def test_symlink_loop_as_source_is_a_check_finding(looped: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "briefgen", "check"], cwd=looped, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "check"], cwd=looped, capture_output=True, text=True
+    )
     assert "Traceback" not in done.stderr
-    assert re.search(r"^briefs/source-loop\.yaml:12:\d+: error: sources\[0\]\.file: ", done.stderr, re.MULTILINE), done.stderr
+    assert re.search(
+        r"^briefs/source-loop\.yaml:12:\d+: error: sources\[0\]\.file: ", done.stderr, re.MULTILINE
+    ), done.stderr
 
 
 # ---- what the good cases render ------------------------------------------------------------------
@@ -360,7 +388,18 @@ def test_symlink_loop_as_source_is_a_check_finding(looped: Path) -> None:
 class Live(HTMLParser):
     """Everything in rendered HTML that could run, fetch or restyle the page."""
 
-    FORBIDDEN: ClassVar[set[str]] = {"script", "iframe", "img", "object", "embed", "link", "svg", "math", "form", "base"}
+    FORBIDDEN: ClassVar[set[str]] = {
+        "script",
+        "iframe",
+        "img",
+        "object",
+        "embed",
+        "link",
+        "svg",
+        "math",
+        "form",
+        "base",
+    }
     FORBIDDEN |= {"input", "video", "audio", "source", "frame", "frameset", "applet", "picture", "template"}
 
     def __init__(self, styles_allowed: int) -> None:
@@ -377,7 +416,14 @@ class Live(HTMLParser):
                 self.found.append("<style> from content")
         for name, value in attrs:
             value = value or ""
-            if name.startswith("on") or name in ("style", "src", "srcset", "action", "formaction", "xlink:href"):
+            if name.startswith("on") or name in (
+                "style",
+                "src",
+                "srcset",
+                "action",
+                "formaction",
+                "xlink:href",
+            ):
                 self.found.append(f"<{tag} {name}={value!r}>")
             if name == "href" and not SAFE_HREF.match(value):
                 self.found.append(f"<{tag} href={value!r}>")
@@ -402,7 +448,9 @@ def outputs(hostile: Hostile, name: str) -> tuple[str, str, Path]:
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.mark.parametrize("case", OK, ids=lambda case: case.name)
@@ -417,7 +465,10 @@ def test_good_case_renders_inert(hostile: Hostile, case: Case) -> None:
     wiki.validateLink = lambda url: True  # type: ignore[method-assign]
     assert live(wiki.render(md.split("\n---\n", 1)[1])) == []
     # What MkDocs shows: Python-Markdown passes raw HTML through and reads `\<` as `\` and a live `<`.
-    for extensions in (["toc", "tables", "fenced_code"], ["toc", "tables", "fenced_code", "attr_list", "footnotes"]):
+    for extensions in (
+        ["toc", "tables", "fenced_code"],
+        ["toc", "tables", "fenced_code", "attr_list", "footnotes"],
+    ):
         assert live(markdown.markdown(md.split("\n---\n", 1)[1], extensions=extensions)) == [], extensions
     data = pdf.read_bytes()
     for marker in (b"/JavaScript", b"/JS ", b"/Launch", b"/EmbeddedFile", b"/SubmitForm", b"/ImportData"):
@@ -541,7 +592,9 @@ def test_glyph_check_sees_boxes_and_digits_drawn_as_emoji(tmp_path: Path) -> Non
     assert [g.kind for g in glyphs(boxes)["\u0378"]] == ["notdef"]
     assert [g.kind for g in glyphs(boxes)["A"]] == ["outline"]
     emoji = tmp_path / "emoji.pdf"
-    weasyprint.HTML(string="<p style='font-family: \"Noto Color Emoji\", DejaVu Sans'>2025 😀</p>").write_pdf(emoji)
+    weasyprint.HTML(string="<p style='font-family: \"Noto Color Emoji\", DejaVu Sans'>2025 😀</p>").write_pdf(
+        emoji
+    )
     drawn = glyphs(emoji)
     assert [g.kind for g in drawn["😀"]] == ["bitmap"]
     assert [g.kind for g in drawn["2"]] == ["bitmap"], "the emoji font has keycap digits"
@@ -561,17 +614,25 @@ SCRIPT_SAMPLES = {
 def test_every_script_is_drawn_with_real_glyphs(hostile: Hostile, name: str) -> None:
     _, _, pdf = outputs(hostile, name)
     drawn = glyphs(pdf)
-    boxes = {text: g for text, g in drawn.items() if any(glyph.kind in ("notdef", "empty") for glyph in g) and text.strip()}
+    boxes = {
+        text: g
+        for text, g in drawn.items()
+        if any(glyph.kind in ("notdef", "empty") for glyph in g) and text.strip()
+    }
     assert boxes == {}, "characters drawn as .notdef boxes or blank glyphs"
     emoji_fonts = {glyph.font for g in drawn.values() for glyph in g if glyph.kind == "bitmap"}
     digits = [g for text, gs in drawn.items() if text.isascii() for g in gs if g.font in emoji_fonts]
     assert digits == [], "ASCII (dates, page numbers) must not come from the emoji font"
     for word in SCRIPT_SAMPLES[name].split():
-        letters = [c for c in word if not (0xFE00 <= ord(c) <= 0xFE0F or c == "\u200d" or 0x1F3FB <= ord(c) <= 0x1F3FF)]
+        letters = [
+            c
+            for c in word
+            if not (0xFE00 <= ord(c) <= 0xFE0F or c == "\u200d" or 0x1F3FB <= ord(c) <= 0x1F3FF)
+        ]
         for char in letters:
-            assert any(char in text for text, g in drawn.items() if all(x.kind in ("outline", "bitmap") for x in g)), (
-                f"{char!r} (U+{ord(char):04X}) of {word!r} is not drawn"
-            )
+            assert any(
+                char in text for text, g in drawn.items() if all(x.kind in ("outline", "bitmap") for x in g)
+            ), f"{char!r} (U+{ord(char):04X}) of {word!r} is not drawn"
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPT_SAMPLES))

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.errors import BriefError
 from briefgen.loading import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_brief, load_bytes
 from briefgen.model import SLUG_PATTERN, Confidence, Likelihood
-from briefgen.problems import BriefError, Problem
+from briefgen.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -169,7 +170,9 @@ def test_wrong_enum_value_suggests_the_close_one() -> None:
         ("handling: tlp:clear", "tlp:clear", "handling", "TLP:CLEAR, TLP:GREEN", "TLP:CLEAR"),
     ],
 )
-def test_enum_suggestions_ignore_case(line: str, wrong: str, field: str, allowed: str, suggestion: str) -> None:
+def test_enum_suggestions_ignore_case(
+    line: str, wrong: str, field: str, allowed: str, suggestion: str
+) -> None:
     [problem] = bytes_problems(MINIMAL + line.encode() + b"\n")
     assert (problem.line, problem.column) == (11, line.index(wrong) + 1)
     assert problem.field == field
@@ -217,7 +220,9 @@ def test_missing_top_level_field_is_named() -> None:
     assert (problem.line, problem.column) == (1, 1)
     assert problem.message == "required field 'bluf' is missing"
     assert problem.hint == "add it at the top level"
-    assert str(problem) == "bad/missing-top.yaml:1:1: required field 'bluf' is missing (add it at the top level)"
+    assert (
+        str(problem) == "bad/missing-top.yaml:1:1: required field 'bluf' is missing (add it at the top level)"
+    )
 
 
 def test_missing_nested_field_is_named_and_pinned_to_its_entry() -> None:
@@ -309,7 +314,9 @@ def test_nested_duplicate_key_points_at_second_and_names_first() -> None:
 
 
 def test_same_key_in_sibling_entries_is_not_a_duplicate() -> None:
-    data = MINIMAL.replace(b"    confidence: high\n", b"    confidence: high\n  - text: Second.\n    confidence: low\n")
+    data = MINIMAL.replace(
+        b"    confidence: high\n", b"    confidence: high\n  - text: Second.\n    confidence: low\n"
+    )
     brief = load_bytes(data, "mem.yaml").brief
     assert [c.text for c in brief.key_claims] == ["A claim.", "Second."]
 
@@ -323,7 +330,9 @@ def test_invalid_date_is_pinned_and_hints_at_format() -> None:
     assert problem.hint == "write dates as YYYY-MM-DD"
 
 
-@pytest.mark.parametrize(("name", "value"), [("source-parent-path.yaml", "../x"), ("source-absolute-path.yaml", "/etc/passwd")])
+@pytest.mark.parametrize(
+    ("name", "value"), [("source-parent-path.yaml", "../x"), ("source-absolute-path.yaml", "/etc/passwd")]
+)
 def test_source_file_outside_workspace_is_refused(name: str, value: str) -> None:
     problem = only_problem(name)
     assert (problem.line, problem.column) == (15, 11)
@@ -539,7 +548,9 @@ def test_custom_tag_on_text_scalar_is_refused() -> None:
 
 
 def test_python_name_tag_is_refused() -> None:
-    [problem] = bytes_problems(MINIMAL.replace(b"context: Some background.", b"context: !!python/name:os.system ''"))
+    [problem] = bytes_problems(
+        MINIMAL.replace(b"context: Some background.", b"context: !!python/name:os.system ''")
+    )
     assert (problem.line, problem.column) == (7, 10)
     assert "python/name:os.system" in problem.message
     assert problem.hint == "use plain YAML values"

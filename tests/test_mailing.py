@@ -35,6 +35,7 @@ from pypdf import PdfReader
 
 from briefgen.config import find_workspace
 from briefgen.digest import open_digest
+from briefgen.errors import ExitCode
 from briefgen.mailing import SendFailure, deliver, mail_config
 from tests.conftest import run
 from tests.test_digest import WEEK, digest_workspace
@@ -122,11 +123,15 @@ def smtp_server(handler: Recorder, **options: Any) -> Iterator[int]:
 
 
 def password_checker(expected: str, seen: list[str]) -> Any:
-    def authenticate(server: SMTPServer, session: Session, envelope: Envelope, mechanism: str, data: Any) -> AuthResult:
+    def authenticate(
+        server: SMTPServer, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
         assert isinstance(data, LoginPassword)
         seen.append(data.password.decode())
         # handled=False: aiosmtpd then answers a failure with 535 itself.
-        return AuthResult(success=data.login == b"briefs" and data.password == expected.encode(), handled=False)
+        return AuthResult(
+            success=data.login == b"briefs" and data.password == expected.encode(), handled=False
+        )
 
     return authenticate
 
@@ -146,7 +151,9 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(hours=1))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -170,7 +177,9 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     cert_path, key_path = folder / "server.pem", folder / "server.key"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     )
     return cert_path, key_path
 
@@ -217,7 +226,11 @@ def configure(root: Path, port: int, **settings: object) -> None:
         **settings,
     }
     lines = ["[mail]", *(f"{key} = {json.dumps(value)}" for key, value in values.items())]
-    lines += ["[mail.lists]", 'team = ["Ann Analyst <ann@example.org>", "bob@example.org"]', 'ops = ["ops@example.org"]']
+    lines += [
+        "[mail.lists]",
+        'team = ["Ann Analyst <ann@example.org>", "bob@example.org"]',
+        'ops = ["ops@example.org"]',
+    ]
     (root / "briefgen.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -268,7 +281,10 @@ def test_the_message_has_text_html_and_the_pdf(ws: Path) -> None:
     assert received.mail_from == "briefs@example.org"
     assert received.rcpt_tos == TEAM
     message = received.message
-    assert mime_tree(message) == ["multipart/mixed", [["multipart/alternative", ["text/plain", "text/html"]], "application/pdf"]]
+    assert mime_tree(message) == [
+        "multipart/mixed",
+        [["multipart/alternative", ["text/plain", "text/html"]], "application/pdf"],
+    ]
     assert message["Subject"] == SUBJECT
     assert message["From"] == "Briefs desk <briefs@example.org>"
     assert [a.addr_spec for a in message["To"].addresses] == TEAM
@@ -337,7 +353,7 @@ def test_a_451_is_retried_and_exactly_one_message_arrives(ws: Path) -> None:
 def test_connection_refused_is_retried_then_exit_4(ws: Path) -> None:
     configure(ws, free_port())  # nothing listens there
     result = run("mail", NAME, "--to", "team")
-    assert result.exit_code == 4
+    assert result.exit_code == ExitCode.TRY_AGAIN
     assert "refused the connection" in result.stderr
     assert "gave up after 3 attempts" in result.stderr and "try again later" in result.stderr
     assert ledger(ws) == []
@@ -348,7 +364,7 @@ def test_a_5xx_stops_at_once_with_exit_5(ws: Path) -> None:
     with smtp_server(recorder) as port:
         configure(ws, port)
         result = run("mail", NAME, "--to", "team")
-    assert result.exit_code == 5
+    assert result.exit_code == ExitCode.NEEDS_ATTENTION
     assert "554 5.7.1 Message rejected as spam" in result.stderr
     assert recorder.data_commands == 1, "no retry of a permanent failure"
     assert ledger(ws) == []
@@ -359,8 +375,11 @@ def test_a_partial_delivery_is_recorded_and_the_next_run_sends_only_to_the_rest(
     with smtp_server(recorder) as port:
         configure(ws, port)
         partial = run("mail", NAME, "--to", "team")
-        assert partial.exit_code == 5
-        assert "partial delivery: 1 of 2 recipients accepted" in partial.stderr and "bob@example.org" in partial.stderr
+        assert partial.exit_code == ExitCode.NEEDS_ATTENTION
+        assert (
+            "partial delivery: 1 of 2 recipients accepted" in partial.stderr
+            and "bob@example.org" in partial.stderr
+        )
         assert [(e["status"], e["recipients"], e["refused"]) for e in ledger(ws)] == [
             ("partial", ["ann@example.org"], ["bob@example.org"])
         ]
@@ -368,7 +387,9 @@ def test_a_partial_delivery_is_recorded_and_the_next_run_sends_only_to_the_rest(
         assert run("mail", NAME, "--to", "team").exit_code == 0
         third = run("mail", NAME, "--to", "team")
         assert third.exit_code == 0 and "already sent" in third.stdout
-    assert [r.rcpt_tos for r in recorder.received] == [["ann@example.org"], ["bob@example.org"]], "nobody got it twice"
+    assert [r.rcpt_tos for r in recorder.received] == [["ann@example.org"], ["bob@example.org"]], (
+        "nobody got it twice"
+    )
     assert [e["status"] for e in ledger(ws)] == ["partial", "sent"]
 
 
@@ -378,13 +399,15 @@ def test_a_connection_lost_after_the_message_went_out_is_not_sent_again(ws: Path
     with smtp_server(recorder) as port:
         configure(ws, port)
         first = run("mail", NAME, "--to", "team")
-        assert first.exit_code == 5, first.stderr
+        assert first.exit_code == ExitCode.NEEDS_ATTENTION, first.stderr
         assert "it may have been delivered" in first.stderr and "Traceback" not in first.stderr
         assert [e["status"] for e in ledger(ws)] == ["uncertain"]
         again = run("mail", NAME, "--to", "team")
-        assert again.exit_code == 5 and "--resend" in again.stderr and "nothing sent" in again.stderr
+        assert again.exit_code == ExitCode.NEEDS_ATTENTION and "--resend" in again.stderr and "nothing sent" in again.stderr
         assert len(recorder.received) == 1, "neither a retry nor the next run sent it again"
-        assert run("mail", NAME, "--to", "team", "--resend").exit_code == 0, "a person decided: it did not arrive"
+        assert run("mail", NAME, "--to", "team", "--resend").exit_code == 0, (
+            "a person decided: it did not arrive"
+        )
     assert len(recorder.received) == 2
     assert [e["status"] for e in ledger(ws)] == ["uncertain", "sent"]
 
@@ -393,12 +416,16 @@ def test_resend_after_an_unknown_outcome_skips_those_known_to_have_it(ws: Path) 
     recorder = Recorder(refuse={"bob@example.org"})
     with smtp_server(recorder) as port:
         configure(ws, port)
-        assert run("mail", NAME, "--to", "team").exit_code == 5  # partial: ann has it
+        assert run("mail", NAME, "--to", "team").exit_code == ExitCode.NEEDS_ATTENTION  # partial: ann has it
         recorder.refuse.clear()
         recorder.drop_after_data = 1
-        assert run("mail", NAME, "--to", "team").exit_code == 5  # bob's copy: outcome unknown
+        assert run("mail", NAME, "--to", "team").exit_code == ExitCode.NEEDS_ATTENTION  # bob's copy: outcome unknown
         assert run("mail", NAME, "--to", "team", "--resend").exit_code == 0  # a person says: bob has nothing
-    assert [r.rcpt_tos for r in recorder.received] == [["ann@example.org"], ["bob@example.org"], ["bob@example.org"]]
+    assert [r.rcpt_tos for r in recorder.received] == [
+        ["ann@example.org"],
+        ["bob@example.org"],
+        ["bob@example.org"],
+    ]
     assert [e["status"] for e in ledger(ws)] == ["partial", "uncertain", "sent"]
 
 
@@ -425,12 +452,16 @@ def test_a_run_killed_mid_send_leaves_a_mark_the_next_run_obeys(ws: Path) -> Non
         "digest": NAME, "sha256": "0" * 64, "list": "team", "recipients": TEAM, "message_id": "<killed@example.org>",
         "time": "2025-10-13T06:30:00Z", "server": "127.0.0.1:25", "status": "pending",
     }  # fmt: skip
-    (ws / "build" / "digest" / "mail-ledger.json").write_text(json.dumps({"sent": [pending]}), encoding="utf-8")
+    (ws / "build" / "digest" / "mail-ledger.json").write_text(
+        json.dumps({"sent": [pending]}), encoding="utf-8"
+    )
     with smtp_server(recorder) as port:
         configure(ws, port)
         result = run("mail", NAME, "--to", "team")
-    assert result.exit_code == 5
-    assert "was killed while sending it on 2025-10-13 06:30 UTC (message <killed@example.org>)" in result.stderr
+    assert result.exit_code == ExitCode.NEEDS_ATTENTION
+    assert (
+        "was killed while sending it on 2025-10-13 06:30 UTC (message <killed@example.org>)" in result.stderr
+    )
     assert recorder.received == [] and recorder.data_commands == 0
 
 
@@ -456,15 +487,19 @@ def test_a_ledger_that_cannot_be_written_stops_the_send_before_data(ws: Path) ->
     assert ledger(ws) == []
 
 
-def test_a_rejected_login_is_a_clear_error_and_leaves_the_ledger_empty(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rejected_login_is_a_clear_error_and_leaves_the_ledger_empty(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     recorder, seen = Recorder(), []
     monkeypatch.setenv(PASSWORD_ENV, "wrong password")
     with smtp_server(recorder, authenticator=password_checker("right", seen), auth_require_tls=False) as port:
         configure(ws, port, username="briefs", password_env=PASSWORD_ENV)
         result = run("mail", NAME, "--to", "team")
-    assert result.exit_code == 5
+    assert result.exit_code == ExitCode.NEEDS_ATTENTION
     assert f"127.0.0.1:{port} refused the login of 'briefs': 535" in result.stderr
-    assert set(seen) == {"wrong password"}, "the password from the environment (smtplib tries PLAIN, then LOGIN)"
+    assert set(seen) == {"wrong password"}, (
+        "the password from the environment (smtplib tries PLAIN, then LOGIN)"
+    )
     assert recorder.greetings == 1, "one connection: a refused login is not retried"
     assert recorder.received == []
     assert ledger(ws) == []
@@ -476,12 +511,21 @@ def test_starttls_with_a_self_signed_certificate(
     recorder, seen = Recorder(), []
     monkeypatch.setenv(PASSWORD_ENV, "s3cret")
     authenticator = password_checker("s3cret", seen)
-    with smtp_server(recorder, tls_context=server_tls(certificate), require_starttls=True, authenticator=authenticator) as port:
+    with smtp_server(
+        recorder, tls_context=server_tls(certificate), require_starttls=True, authenticator=authenticator
+    ) as port:
         configure(ws, port, security="starttls", username="briefs", password_env=PASSWORD_ENV)
         untrusted = run("mail", NAME, "--to", "team")
-        configure(ws, port, security="starttls", username="briefs", password_env=PASSWORD_ENV, cafile=str(certificate[0]))
+        configure(
+            ws,
+            port,
+            security="starttls",
+            username="briefs",
+            password_env=PASSWORD_ENV,
+            cafile=str(certificate[0]),
+        )
         trusted = run("mail", NAME, "--to", "team")
-    assert untrusted.exit_code == 5
+    assert untrusted.exit_code == ExitCode.NEEDS_ATTENTION
     assert "TLS certificate not trusted" in untrusted.stderr and "mail.cafile" in untrusted.stderr
     assert trusted.exit_code == 0, trusted.stderr
     assert seen == ["s3cret"], "the password was sent once, after TLS was up"
@@ -587,7 +631,7 @@ def test_an_empty_week_mails_nothing(ws: Path) -> None:
     with smtp_server(recorder) as port:
         configure(ws, port)
         result = run("digest", "--week", "2025-W30", "--mail", "--to", "team")
-    assert result.exit_code == 3
+    assert result.exit_code == ExitCode.NOTHING_MATCHED
     assert recorder.received == [] and ledger(ws) == []
 
 

@@ -15,7 +15,14 @@ from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from briefgen.markup import escape_text, markdown, to_html, to_inline_html, to_safe_markdown, to_safe_markdown_inline
+from briefgen.markup import (
+    escape_text,
+    markdown,
+    to_html,
+    to_inline_html,
+    to_safe_markdown,
+    to_safe_markdown_inline,
+)
 
 SAFE_HREF = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 
@@ -59,9 +66,15 @@ def live_problems(html: str) -> list[str]:
     parsed = tags_of(html)
     found = [f"<{tag}>" for tag, _ in parsed.tags if tag not in MARKDOWN_TAGS]
     found += [
-        f"href={attrs.get('href')!r}" for tag, attrs in parsed.tags if tag == "a" and not SAFE_HREF.match(attrs.get("href") or "")
+        f"href={attrs.get('href')!r}"
+        for tag, attrs in parsed.tags
+        if tag == "a" and not SAFE_HREF.match(attrs.get("href") or "")
     ]
-    found += [f"on* attribute on <{tag}>" for tag, attrs in parsed.tags if any(name.startswith("on") for name in attrs)]
+    found += [
+        f"on* attribute on <{tag}>"
+        for tag, attrs in parsed.tags
+        if any(name.startswith("on") for name in attrs)
+    ]
     found += [f"<!--{c}-->" for c in parsed.comments]
     return found
 
@@ -159,7 +172,11 @@ def test_safe_links_are_links(markdown: str, href: str) -> None:
 
 @pytest.mark.parametrize(
     "markdown",
-    ["![chart](https://x.example/chart.png)", "![chart][img]\n\n[img]: https://x.example/c.png", '<img src="x.png">'],
+    [
+        "![chart](https://x.example/chart.png)",
+        "![chart][img]\n\n[img]: https://x.example/c.png",
+        '<img src="x.png">',
+    ],
 )
 def test_images_are_not_rendered(markdown: str) -> None:
     html = str(to_html(markdown))
@@ -187,7 +204,9 @@ def _footnote_ids(html: str) -> tuple[set[str], set[str]]:
     parsed = tags_of(html)
     ids = {attrs["id"] or "" for _, attrs in parsed.tags if attrs.get("id")}
     targets = {
-        (attrs.get("href") or "")[1:] for tag, attrs in parsed.tags if tag == "a" and (attrs.get("href") or "").startswith("#")
+        (attrs.get("href") or "")[1:]
+        for tag, attrs in parsed.tags
+        if tag == "a" and (attrs.get("href") or "").startswith("#")
     }
     return ids, targets
 
@@ -298,10 +317,17 @@ def test_safe_markdown_keeps_safe_links() -> None:
         "mailto:analyst@example.org",
         "https://d.example",
     ]
-    assert [re.sub(r"<[^>]+>", "", a) for a in re.findall(r"<a [^>]*>.*?</a>", html)][:4] == ["h", "s", "m", "n"]
+    assert [re.sub(r"<[^>]+>", "", a) for a in re.findall(r"<a [^>]*>.*?</a>", html)][:4] == [
+        "h",
+        "s",
+        "m",
+        "n",
+    ]
 
 
-@pytest.mark.parametrize("text", ["![pixel](https://tracker.example/p.png)", "![pixel][r]\n\n[r]: https://tracker.example/p.png"])
+@pytest.mark.parametrize(
+    "text", ["![pixel](https://tracker.example/p.png)", "![pixel][r]\n\n[r]: https://tracker.example/p.png"]
+)
 def test_safe_markdown_does_not_load_images(text: str) -> None:
     html = wiki().render(to_safe_markdown(text))
     assert "<img" not in html
@@ -337,7 +363,12 @@ def test_safe_markdown_leaves_indented_code_alone() -> None:
 
 def test_safe_markdown_shifts_headings() -> None:
     html = wiki().render(to_safe_markdown("# Top\n\ntext\n\n## Sub\n\n##### Deep\n\nSetext\n======\n"))
-    assert re.findall(r"<(h\d)>(.*?)</h\d>", html) == [("h4", "Top"), ("h5", "Sub"), ("h6", "Deep"), ("h4", "Setext")]
+    assert re.findall(r"<(h\d)>(.*?)</h\d>", html) == [
+        ("h4", "Top"),
+        ("h5", "Sub"),
+        ("h6", "Deep"),
+        ("h4", "Setext"),
+    ]
 
 
 def test_safe_markdown_keeps_hashes_that_are_not_headings() -> None:
@@ -392,7 +423,9 @@ def test_safe_markdown_empty() -> None:
         pytest.param("[click][r]\n\n- [r]: javascript:alert(1)", id="ref-def-in-list-item"),
         pytest.param("[click](<javascript:alert(1)>)", id="angle-bracket-destination"),
         pytest.param("<a href='javascript:alert(1)'>click</a>", id="raw-anchor"),
-        pytest.param("- <script>alert(1)</script>\n\n> <img src=x onerror=alert(1)>", id="html-in-containers"),
+        pytest.param(
+            "- <script>alert(1)</script>\n\n> <img src=x onerror=alert(1)>", id="html-in-containers"
+        ),
         pytest.param("| a |\n|---|\n| <script>alert(1)</script> |", id="html-in-table"),
     ],
 )
@@ -463,7 +496,9 @@ def shows_literally(markdown: str, text: str) -> bool:
     return all(c.type == "text" for c in children) and "".join(c.content for c in children) == text
 
 
-@pytest.mark.parametrize("text", ["*x*", "# h", "<b>x</b>", "_x_", "1. item", "2) item", "- item", "`c`", "[a](b)"])
+@pytest.mark.parametrize(
+    "text", ["*x*", "# h", "<b>x</b>", "_x_", "1. item", "2) item", "- item", "`c`", "[a](b)"]
+)
 def test_escape_text_is_needed_for_these(text: str) -> None:
     # Guard for the round-trip test: unescaped, each of these would not show literally...
     assert not shows_literally(text, text)
@@ -519,7 +554,9 @@ def test_escape_text_keeps_dash_rules_literal(text: str) -> None:
     assert shows_literally(escape_text(text), text)
 
 
-@pytest.mark.parametrize("text", ["R&amp;D budget", "&copy; 2025", "&quot;quoted&quot;", "AT&T &lt;3", "&#42;x&#42;"])
+@pytest.mark.parametrize(
+    "text", ["R&amp;D budget", "&copy; 2025", "&quot;quoted&quot;", "AT&T &lt;3", "&#42;x&#42;"]
+)
 def test_escape_text_keeps_entity_references_literal(text: str) -> None:
     assert rendered_text(escape_text(text)) == text
 
@@ -543,7 +580,9 @@ def python_markdown_problems(html: str) -> list[str]:
     parsed = tags_of(html)
     found = [f"<{tag}>" for tag, _ in parsed.tags if tag not in PYTHON_MARKDOWN_TAGS]
     for tag, attrs in parsed.tags:
-        found += [f"<{tag} {name}>" for name in attrs if name.startswith("on") or name in ("src", "style", "srcset")]
+        found += [
+            f"<{tag} {name}>" for name in attrs if name.startswith("on") or name in ("src", "style", "srcset")
+        ]
         if "href" in attrs and not SAFE_HREF.match(attrs["href"] or ""):
             found.append(f"<{tag} href={attrs['href']!r}>")
     return found + [f"<!--{c}-->" for c in parsed.comments]
@@ -563,9 +602,13 @@ FOR_PYTHON_MARKDOWN = [
     pytest.param("``` {onclick=alert(1)}\ncode\n```", id="fence-attr-list"),
     pytest.param("~~~ `x`\n<script>alert(1)</script>\n~~~", id="fence-info-with-backtick"),
     pytest.param("A note.[^1]\n\n[^1]: javascript:alert(1)", id="footnote-read-as-link-definition"),
-    pytest.param('A note.[^1]\n\n[^1]: javascript:alert(1)\n    "title"', id="footnote-with-title-on-next-line"),
+    pytest.param(
+        'A note.[^1]\n\n[^1]: javascript:alert(1)\n    "title"', id="footnote-with-title-on-next-line"
+    ),
     pytest.param("x[^<script>alert(1)</script>]\n\n[^<script>alert(1)</script>]: n", id="footnote-label"),
-    pytest.param("x[^<img/src=x/onerror=alert(1)>]\n\n[^<img/src=x/onerror=alert(1)>]: a note", id="footnote-label-img"),
+    pytest.param(
+        "x[^<img/src=x/onerror=alert(1)>]\n\n[^<img/src=x/onerror=alert(1)>]: a note", id="footnote-label-img"
+    ),
 ]
 
 
@@ -610,7 +653,9 @@ def test_python_markdown_shows_the_text_without_backslashes(text: str, shown: st
         assert unescape(re.sub(r"<[^>]+>", "", wiki().render(out))).strip() == shown, out
 
 
-@pytest.mark.parametrize("text", ["AT&T &lt;3 &#42;x&#42; &copy;", "<img src=x onerror=alert(1)>", "a < b > c"])
+@pytest.mark.parametrize(
+    "text", ["AT&T &lt;3 &#42;x&#42; &copy;", "<img src=x onerror=alert(1)>", "a < b > c"]
+)
 def test_escape_text_shows_literally_in_python_markdown(text: str) -> None:
     html = python_markdown(escape_text(text), MKDOCS_EXTENSIONS)
     assert unescape(re.sub(r"<[^>]+>", "", html)) == text, escape_text(text)
@@ -629,7 +674,11 @@ def test_footnote_labels_become_numbers_that_still_match() -> None:
     shown = MarkdownIt("commonmark").use(footnote_plugin).render(out)
     notes = re.findall(r'<li id="fn\d+" class="footnote-item"><p>(.*?) <a', shown)
     assert notes == ["The first note.", "The second note."]
-    assert re.findall(r'href="#fn(\d+)"', shown) == re.findall(r'href="#fn-*(\d+)"', str(to_html(text))) == ["1", "2", "1"]
+    assert (
+        re.findall(r'href="#fn(\d+)"', shown)
+        == re.findall(r'href="#fn-*(\d+)"', str(to_html(text)))
+        == ["1", "2", "1"]
+    )
 
 
 def test_footnote_that_looks_like_a_link_definition_stays_a_footnote() -> None:
@@ -644,7 +693,10 @@ def test_footnote_that_looks_like_a_link_definition_stays_a_footnote() -> None:
 def test_fence_info_keeps_only_a_language() -> None:
     text = "``` python {onclick=alert(1)}\nx\n```\n\n~~~ `x`\ny\n~~~"
     assert to_safe_markdown(text) == "```python\nx\n```\n\n```\ny\n```"
-    assert str(to_html(text)) == '<pre><code class="language-python">x\n</code></pre>\n<pre><code>y\n</code></pre>\n'
+    assert (
+        str(to_html(text))
+        == '<pre><code class="language-python">x\n</code></pre>\n<pre><code>y\n</code></pre>\n'
+    )
 
 
 def test_markdown_output_is_linear_in_inline_nodes(monkeypatch: pytest.MonkeyPatch) -> None:

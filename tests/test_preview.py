@@ -116,7 +116,9 @@ def test_index_lists_each_brief_with_its_facts(server: PreviewServer) -> None:
     assert f'href="/briefs/{EXAMPLE_ID}.pdf"' in reply.text
 
 
-def test_brief_page_is_the_built_page_plus_only_the_reload_script(server: PreviewServer, example_build: Built) -> None:
+def test_brief_page_is_the_built_page_plus_only_the_reload_script(
+    server: PreviewServer, example_build: Built
+) -> None:
     reply = get(server, f"/briefs/{EXAMPLE_ID}.html")
     assert reply.status == 200
     scripts = re.findall(r"<script\b.*?</script>\n", reply.text, flags=re.S)
@@ -128,7 +130,9 @@ def test_brief_page_is_the_built_page_plus_only_the_reload_script(server: Previe
     policy = reply.headers["content-security-policy"]
     assert f"script-src 'nonce-{nonce[1]}';" in policy and "default-src 'self'" in policy
     assert reply.headers["x-content-type-options"] == "nosniff"
-    assert get(server, f"/briefs/{EXAMPLE_ID}.html").headers["content-security-policy"] != policy  # fresh nonce
+    assert (
+        get(server, f"/briefs/{EXAMPLE_ID}.html").headers["content-security-policy"] != policy
+    )  # fresh nonce
 
 
 def test_pdf_is_made_on_request(server: PreviewServer) -> None:
@@ -179,7 +183,10 @@ def test_a_brief_with_errors_shows_them_and_the_others_still_work(server: Previe
     assert page.status == 200 and page.headers["x-briefgen-problems"] == "1"
     assert f"<li>{BAD_ENUM_LINE.replace(chr(39), '&#39;')}</li>" in page.text
     pdf = get(server, "/briefs/bad.pdf")
-    assert pdf.headers["content-type"] == "text/html; charset=utf-8" and BAD_ENUM_LINE.replace("'", "&#39;") in pdf.text
+    assert (
+        pdf.headers["content-type"] == "text/html; charset=utf-8"
+        and BAD_ENUM_LINE.replace("'", "&#39;") in pdf.text
+    )
     index = get(server, "/")
     assert index.status == 200
     assert BAD_ENUM_LINE.replace("'", "&#39;") in index.text
@@ -264,7 +271,9 @@ def test_saves_are_announced_on_the_event_stream(server: PreviewServer, root: Pa
         stream.after(lambda: retitle(root, "A new title"))
         assert '<h1 id="title">A new title</h1>' in get(server, page).text
         # A templates/ folder that did not exist when the server started, then a second save inside it.
-        stream.after(lambda: (css.parent.mkdir(), css.write_text("h1 { color: rgb(1, 2, 3); }\n", encoding="utf-8")))
+        stream.after(
+            lambda: (css.parent.mkdir(), css.write_text("h1 { color: rgb(1, 2, 3); }\n", encoding="utf-8"))
+        )
         stream.after(lambda: css.write_text("h1 { color: rgb(4, 5, 6); }\n", encoding="utf-8"))
         assert "rgb(4, 5, 6)" in get(server, page).text
         # The config counts too, and the briefs folder it names is watched from then on.
@@ -325,7 +334,10 @@ def test_a_taken_port_is_a_usage_error(workspace: Path) -> None:
         port = taken.getsockname()[1]
         result = run("serve", "--port", str(port))
     assert result.exit_code == 2
-    assert result.stderr == f"error: cannot serve on 127.0.0.1:{port}: the port is already in use (choose another with --port)\n"
+    assert (
+        result.stderr
+        == f"error: cannot serve on 127.0.0.1:{port}: the port is already in use (choose another with --port)\n"
+    )
 
 
 def test_serve_help_explains_it() -> None:
@@ -341,7 +353,9 @@ def test_serve_help_explains_it() -> None:
 def browser() -> Iterator[Browser]:
     """Debian's headless Chromium. Missing in CI is a failure; missing on a laptop, a skip that says why."""
     if not CHROMIUM.exists() and not os.environ.get("CI"):
-        pytest.skip(f"{CHROMIUM} is not installed (scripts/setup --test installs it); in CI this fails instead")
+        pytest.skip(
+            f"{CHROMIUM} is not installed (scripts/setup --test installs it); in CI this fails instead"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -393,7 +407,9 @@ def test_browser_opens_the_index_then_the_brief(server: PreviewServer, tab: Tab)
     assert tab.errors == []
 
 
-def test_browser_page_follows_saves_without_a_manual_reload(server: PreviewServer, root: Path, tab: Tab) -> None:
+def test_browser_page_follows_saves_without_a_manual_reload(
+    server: PreviewServer, root: Path, tab: Tab
+) -> None:
     from playwright.sync_api import expect
 
     tab.page.goto(f"{server.url}briefs/{EXAMPLE_ID}.html")
@@ -458,7 +474,9 @@ def test_browser_screenshot_of_the_brief_is_not_blank(server: PreviewServer, tab
     assert width == 1000 and height > 2000  # the whole brief, well beyond one screen
     article = image.crop((0, 60, width, height))  # below the black handling banner
     inked = sum(article.histogram()[:160])
-    rows_with_ink = sum(1 for y in range(article.height) if article.crop((0, y, width, y + 1)).getextrema()[0] < 160)
+    rows_with_ink = sum(
+        1 for y in range(article.height) if article.crop((0, y, width, y + 1)).getextrema()[0] < 160
+    )
     assert inked > 0.01 * width * article.height, f"only {inked} dark pixels"
     assert rows_with_ink > 400, f"only {rows_with_ink} rows with text"
     assert tab.errors == []

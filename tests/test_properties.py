@@ -25,10 +25,10 @@ from pypdf import PdfReader
 
 from briefgen.checking import Checker
 from briefgen.config import Config, Workspace
+from briefgen.errors import BriefError
 from briefgen.loading import LoadedBrief, load_bytes
 from briefgen.markup import to_html, to_inline_html, to_safe_markdown, to_safe_markdown_inline
 from briefgen.model import Confidence, Handling, Likelihood
-from briefgen.problems import BriefError
 from briefgen.render.html import render_html
 from briefgen.render.markdown import render_markdown
 from briefgen.templates import Templates
@@ -96,7 +96,9 @@ def briefs(wrongs: bool) -> st.SearchStrategy[dict[str, Any]]:
             optional={key: maybe(value) for key, value in optional.items()},
         )
 
-    def entries(strategy: st.SearchStrategy[dict[str, Any]], min_size: int = 0) -> st.SearchStrategy[list[dict[str, Any]]]:
+    def entries(
+        strategy: st.SearchStrategy[dict[str, Any]], min_size: int = 0
+    ) -> st.SearchStrategy[list[dict[str, Any]]]:
         return st.lists(strategy, min_size=min_size, max_size=3)
 
     claim = record(
@@ -107,8 +109,12 @@ def briefs(wrongs: bool) -> st.SearchStrategy[dict[str, Any]]:
         {"heading": text},
         {"summary": markdown, "points": st.lists(markdown, max_size=2), "quotes": st.lists(text, max_size=2)},
     )
-    implication = record({"for": text, "text": markdown}, {"likelihood": st.sampled_from([x.value for x in Likelihood])})
-    files = ["seeds/putin-alaska-summit-dushanbe.txt", "seeds/missing.txt"] + (["../x", "/etc/passwd", "."] if wrongs else [])
+    implication = record(
+        {"for": text, "text": markdown}, {"likelihood": st.sampled_from([x.value for x in Likelihood])}
+    )
+    files = ["seeds/putin-alaska-summit-dushanbe.txt", "seeds/missing.txt"] + (
+        ["../x", "/etc/passwd", "."] if wrongs else []
+    )
     source = record(
         {"id": SLUG, "title": text},
         {
@@ -152,7 +158,9 @@ BRIEF = briefs(wrongs=True)
 
 
 def dump(data: dict[str, Any], style: int) -> bytes:
-    text = yaml.safe_dump(data, allow_unicode=style % 2 == 0, sort_keys=style % 3 == 0, width=[80, 20, 10**6][style % 3])
+    text = yaml.safe_dump(
+        data, allow_unicode=style % 2 == 0, sort_keys=style % 3 == 0, width=[80, 20, 10**6][style % 3]
+    )
     if style % 5 == 0:
         text = text.replace("\n", "\r\n")
     return text.encode("utf-8")
@@ -170,7 +178,9 @@ YAMLISH = st.lists(st.one_of(st.sampled_from(YAML_TOKENS), st.text(max_size=6)),
 
 
 def assert_clean(error: BriefError, data: bytes) -> None:
-    lines = len(re.findall(r"\r\n|[\n\r\x85\u2028\u2029]", data.decode("utf-8", "replace"))) + 1  # YAML's line breaks
+    lines = (
+        len(re.findall(r"\r\n|[\n\r\x85\u2028\u2029]", data.decode("utf-8", "replace"))) + 1
+    )  # YAML's line breaks
     assert error.problems
     for problem in error.problems:
         text = str(problem)
@@ -306,7 +316,9 @@ def assert_reads_back(text: str) -> None:
     strip = re.compile(r"[\u21a9\ufe0e]|\[\d+\]")
     assert words(strip.sub("", "".join(back.text))) == words(strip.sub("", "".join(ours.text)))
     inline = visible(commonmark().render(to_safe_markdown_inline(text)))
-    assert inline.headings == [] and words("".join(inline.text)) == words("".join(visible(to_inline_html(text)).text))
+    assert inline.headings == [] and words("".join(inline.text)) == words(
+        "".join(visible(to_inline_html(text)).text)
+    )
 
 
 @examples(600)
@@ -323,11 +335,20 @@ def test_a_markdown_field_reads_back_as_the_text_our_html_shows(text: str) -> No
         pytest.param("^[^1]\n\n[^1]: a note", id="caret-before-footnote: read as an inline footnote"),
         pytest.param("*" * 3000 + "deep" + "*" * 3000, id="deep-emphasis: RecursionError in mdformat"),
         pytest.param("# x\n- y\n1. z", id="block-syntax-in-one-line-fields"),
-        pytest.param("**0*:0**0**", id="adjacent-emphasis: mdformat wrote it so that it read back as other text"),
-        pytest.param("**0*0:*0***", id="nested-emphasis: mdformat wrote it so that it read back as other text"),
+        pytest.param(
+            "**0*:0**0**", id="adjacent-emphasis: mdformat wrote it so that it read back as other text"
+        ),
+        pytest.param(
+            "**0*0:*0***", id="nested-emphasis: mdformat wrote it so that it read back as other text"
+        ),
         pytest.param("a &amp;copy; &#x3C;b> \\<c ^[d] & e", id="character-references-for-python-markdown"),
-        pytest.param("x[^<b>]y[^2]\n\n[^2]: two words\n\n[^<b>]: javascript:alert(1)", id="footnotes-renumbered-and-moved"),
-        pytest.param("``` py {onclick=alert(1)}\ncode\n```\n\n~~~ `x`\n<b>\n~~~", id="fence-info-cut-to-a-language"),
+        pytest.param(
+            "x[^<b>]y[^2]\n\n[^2]: two words\n\n[^<b>]: javascript:alert(1)",
+            id="footnotes-renumbered-and-moved",
+        ),
+        pytest.param(
+            "``` py {onclick=alert(1)}\ncode\n```\n\n~~~ `x`\n<b>\n~~~", id="fence-info-cut-to-a-language"
+        ),
         pytest.param("*a" * 2000 + "`a" * 2000 + "~~a" * 2000, id="many-inline-nodes"),
         pytest.param("*" * 40 + "<https://x.example> ~~" + "*" * 40, id="flattened-marks-merged"),
     ],

@@ -53,7 +53,11 @@ def html_outline(text: str) -> Outline:
 
 def md_headings(text: str) -> list[tuple[int, str]]:
     tokens = MarkdownIt("commonmark").parse(text)
-    return [(int(token.tag[1]), tokens[i + 1].content) for i, token in enumerate(tokens) if token.type == "heading_open"]
+    return [
+        (int(token.tag[1]), tokens[i + 1].content)
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
 
 
 def _outline_titles(items: list) -> list[str]:
@@ -106,7 +110,9 @@ def test_every_page_has_its_banners_and_page_number(pdf: PdfReader) -> None:
     for number, page in enumerate(pdf.pages, 1):
         text = page.extract_text() or ""
         assert f"Page {number} of {pages}" in text
-        banners = text.count("TLP:CLEAR") - (1 if number == 1 else 0)  # page 1 also says it in the title block
+        banners = text.count("TLP:CLEAR") - (
+            1 if number == 1 else 0
+        )  # page 1 also says it in the title block
         assert banners == 2, f"page {number}: top and bottom banner expected, text: {text[:200]!r}"
 
 
@@ -124,12 +130,16 @@ def test_pdf_is_a4_tagged_and_embeds_its_fonts(pdf: PdfReader) -> None:
             fonts[font["/BaseFont"]] = font
     assert fonts
     for name, font in fonts.items():
-        descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
+        descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)[
+            "/FontDescriptor"
+        ]
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
 
 
 def test_pdftotext_reads_the_pdf(example_build: Built) -> None:
-    text = subprocess.run(["pdftotext", str(example_build.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(example_build.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Why the CIS Platform Matters" in text
     assert "Indicators to watch".upper() in text
 

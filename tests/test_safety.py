@@ -129,7 +129,9 @@ def test_hostile_brief_builds_inert(hostile: tuple[Path, str]) -> None:
     assert {tag for tag, _ in elements} <= SAFE_TAGS, "only tags our templates and Markdown make"
     assert 'href="javascript' not in html.lower() and 'href="data:' not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, "shown as text, not dropped"
-    assert "{{ 12345*6789 }}" in html and "83810205" not in html, "Jinja syntax in a brief is printed, never evaluated"
+    assert "{{ 12345*6789 }}" in html and "83810205" not in html, (
+        "Jinja syntax in a brief is printed, never evaluated"
+    )
 
     pdf = (root / "build" / "pdf" / "hostile.pdf").read_bytes()
     assert b"/JavaScript" not in pdf and b"/JS " not in pdf
@@ -141,7 +143,9 @@ def test_hostile_brief_builds_inert(hostile: tuple[Path, str]) -> None:
         if "/A" in annot.get_object()
     ]
     assert not [u for u in uris if not str(u).startswith(("http://127.0.0.1", "https://"))], uris
-    assert "<script>alert(1)</script>" in " ".join(p.extract_text() or "" for p in reader.pages).replace("\n", " ")
+    assert "<script>alert(1)</script>" in " ".join(p.extract_text() or "" for p in reader.pages).replace(
+        "\n", " "
+    )
 
 
 def test_hostile_markdown_output_stays_inert(hostile: tuple[Path, str]) -> None:
@@ -156,7 +160,9 @@ def test_hostile_markdown_output_stays_inert(hostile: tuple[Path, str]) -> None:
     assert "<img" not in lowered and "<h1" not in lowered.replace("<h1>title", "")
     assert 'href="javascript' not in lowered and 'href="data:' not in lowered
     h1 = MarkdownIt("commonmark").render(text).split("\n")[0]
-    assert h1 == "<h1>Title | with *stars* # and &lt;b&gt;tags&lt;/b&gt; {{ 12345*6789 }}</h1>", "special characters stay literal"
+    assert h1 == "<h1>Title | with *stars* # and &lt;b&gt;tags&lt;/b&gt; {{ 12345*6789 }}</h1>", (
+        "special characters stay literal"
+    )
 
 
 @pytest.fixture
@@ -184,7 +190,7 @@ def test_fetcher_serves_only_workspace_files(override: tuple[Path, str]) -> None
     result = run("build", "-f", "pdf")
     assert result.exit_code == 0, result.output
     assert Recorder.requests == []
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    warnings = [line for line in result.stderr.splitlines() if ": warning: pdf: " in line]
     for needle in ("remote.png", "/etc/passwd", "/dev/zero", "outside the workspace"):
         assert any(needle in w for w in warnings), f"no warning about {needle}: {warnings}"
     reader = PdfReader(root / "build" / "pdf" / f"{EXAMPLE_ID}.pdf")
@@ -215,7 +221,9 @@ def test_broken_workspace_template_names_its_line(workspace: Path) -> None:
     (workspace / "templates" / "brief.md.j2").write_text("# {{ brief.title }}\n{% if %}\n", encoding="utf-8")
     result = run("build", "-f", "md")
     assert result.exit_code == 1
-    assert re.search(r"^templates/brief\.md\.j2:2:1: template syntax: ", result.stderr, re.MULTILINE), result.stderr
+    assert re.search(r"^templates/brief\.md\.j2:2:1: template syntax: ", result.stderr, re.MULTILINE), (
+        result.stderr
+    )
     assert "Traceback" not in result.output
 
 
@@ -233,16 +241,20 @@ def two_briefs_with_pdf_css(workspace: Path, css: str) -> None:
     """The example twice (a second id) and a workspace pdf.css: one worker renders both with one parse."""
     (workspace / "templates").mkdir()
     (workspace / "templates" / "pdf.css").write_text(css, encoding="utf-8")
-    second = (workspace / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8").replace("id: ", "# id: ", 1)
+    second = (
+        (workspace / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8").replace("id: ", "# id: ", 1)
+    )
     (workspace / "briefs" / "second.yaml").write_text(second, encoding="utf-8")
 
 
 def test_workspace_pdf_css_applies_and_its_warnings_reach_every_brief(workspace: Path) -> None:
     """Workers parse the stylesheet once and reuse it: its rules still apply and each brief still hears its warnings."""
-    two_briefs_with_pdf_css(workspace, "@page { margin: 2cm; @top-right { content: 'WORKSPACE CSS' } }\nh1 { colour: red }\n")
+    two_briefs_with_pdf_css(
+        workspace, "@page { margin: 2cm; @top-right { content: 'WORKSPACE CSS' } }\nh1 { colour: red }\n"
+    )
     result = run("build", "-f", "pdf", "-j", "1")
     assert result.exit_code == 0, result.stderr
-    warned = {line.split(": ")[1] for line in result.stderr.splitlines() if "colour" in line}
+    warned = {line.split(":")[0] for line in result.stderr.splitlines() if ": warning: pdf: " in line and "colour" in line}
     assert warned == {f"briefs/{EXAMPLE_ID}.yaml", "briefs/second.yaml"}, result.stderr
     for name in (EXAMPLE_ID, "second"):
         reader = PdfReader(workspace / "build" / "pdf" / f"{name}.pdf")
@@ -260,7 +272,9 @@ def test_a_workspace_templates_own_style_keeps_its_place_in_the_cascade(workspac
         encoding="utf-8",
     )
     assert run("build", "-f", "pdf").exit_code == 0
-    text = " ".join(page.extract_text() for page in PdfReader(workspace / "build" / "pdf" / f"{EXAMPLE_ID}.pdf").pages)
+    text = " ".join(
+        page.extract_text() for page in PdfReader(workspace / "build" / "pdf" / f"{EXAMPLE_ID}.pdf").pages
+    )
     assert "VISIBLE TEXT" in text
     assert "PROBE TEXT" not in text, "the more specific rule of the first <style> wins"
 

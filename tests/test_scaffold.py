@@ -28,7 +28,10 @@ EXAMPLE_HEADINGS = [
 def test_new_from_the_example_article(workspace: Path) -> None:
     result = run("new", EXAMPLE_SOURCE)
     assert result.exit_code == 0, result.stderr
-    assert "wrote briefs/putin-alaska-summit-dushanbe.yaml: 3 sections, 12 tags, source dated 2025-10-10" in result.stdout
+    assert (
+        "wrote briefs/putin-alaska-summit-dushanbe.yaml: 3 sections, 12 tags, source dated 2025-10-10"
+        in result.stdout
+    )
     path = workspace / "briefs" / "putin-alaska-summit-dushanbe.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/brief.schema.json"
@@ -41,7 +44,9 @@ def test_new_from_the_example_article(workspace: Path) -> None:
     assert str(brief.status) == "draft"
     assert [s.heading for s in brief.sections] == EXAMPLE_HEADINGS
     assert brief.tags[:3] == ["CISSummit", "UkrainianSettlement", "NATOExpansion"] and len(brief.tags) == 12
-    assert [(s.id, s.file, s.published) for s in brief.sources] == [("article", EXAMPLE_SOURCE, dt.date(2025, 10, 10))]
+    assert [(s.id, s.file, s.published) for s in brief.sources] == [
+        ("article", EXAMPLE_SOURCE, dt.date(2025, 10, 10))
+    ]
     assert brief.key_claims[0].sources == ["article"] and str(brief.key_claims[0].confidence) == "low"
     assert brief.bluf.startswith("TODO") and brief.context.startswith("TODO")
     assert brief.implications[0].for_.startswith("TODO")
@@ -52,7 +57,9 @@ def test_a_new_draft_passes_check_and_a_final_one_does_not(workspace: Path) -> N
     clean = run("check", "--strict", "briefs/fresh.yaml")
     assert clean.exit_code == 0, clean.stderr
     path = workspace / "briefs" / "fresh.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8"
+    )
     final = run("check", "briefs/fresh.yaml")
     assert final.exit_code == 1
     assert "briefs/fresh.yaml:9:5: error: authors[0]: TODO placeholder left in a final brief" in final.stderr
@@ -81,7 +88,9 @@ def test_new_refuses_an_id_another_brief_file_has(workspace: Path) -> None:
     for force in ([], ["--force"]):  # --force replaces briefs/drought.yaml, never another file's brief
         result = run("new", "seeds/drought.txt", *force)
         assert result.exit_code == 1, result.stdout
-        assert result.stderr.startswith("briefs/dry-season.yml:2:5: id 'drought' is already used by this brief (")
+        assert result.stderr.startswith(
+            "briefs/dry-season.yml:2:5: id 'drought' is already used by this brief ("
+        )
         assert "--id" in result.stderr and "Traceback" not in result.stderr
         assert not (briefs / "drought.yaml").exists()
     (briefs / "dry-season.yml").unlink()
@@ -89,9 +98,13 @@ def test_new_refuses_an_id_another_brief_file_has(workspace: Path) -> None:
     (briefs / "archive" / "Drought.yml").write_text("title: Old\n", encoding="utf-8")  # its id: its file name
     nested = run("new", "seeds/drought.txt")
     assert nested.exit_code == 1
-    assert nested.stderr.startswith("briefs/archive/Drought.yml:1:1: id 'drought' is already used by this brief")
+    assert nested.stderr.startswith(
+        "briefs/archive/Drought.yml:1:1: id 'drought' is already used by this brief"
+    )
     assert run("new", "seeds/drought.txt", "--id", "drought-2025").exit_code == 0
-    assert run("new", "seeds/drought.txt", "--id", "broken").exit_code == 1, "a broken brief still owns its file name"
+    assert run("new", "seeds/drought.txt", "--id", "broken").exit_code == 1, (
+        "a broken brief still owns its file name"
+    )
 
 
 def test_new_keeps_an_existing_schema(workspace: Path) -> None:
@@ -103,7 +116,9 @@ def test_new_keeps_an_existing_schema(workspace: Path) -> None:
     assert (workspace / "schema" / "brief.schema.json").read_text(encoding="utf-8") == "{}"
 
 
-def test_bad_sources_and_ids_are_usage_errors(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_bad_sources_and_ids_are_usage_errors(
+    workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     outside = tmp_path_factory.mktemp("elsewhere") / "article.txt"
     outside.write_text("Some text.\n", encoding="utf-8")
     result = run("new", str(outside))
@@ -138,7 +153,14 @@ def test_new_on_unseen_articles(workspace: Path, name: str) -> None:
 
 
 def test_awkward_headings_are_quoted_and_come_back_exactly(tmp_path: Path) -> None:
-    headings = ['Q&A: "Who pays?" #1', "Yes", "- Not a list: really", "null", "@handle's [view]", "O'Neil: 50% off"]
+    headings = [
+        'Q&A: "Who pays?" #1',
+        "Yes",
+        "- Not a list: really",
+        "null",
+        "@handle's [view]",
+        "O'Neil: 50% off",
+    ]
     markdown = "# Title\n\nIntro paragraph.\n\n" + "".join(f"## {h}\n\nText under it.\n\n" for h in headings)
     article = parse_article(markdown, tmp_path / "awkward.md")
     assert [h.text for h in article.headings] == headings
@@ -156,7 +178,9 @@ def test_awkward_headings_are_quoted_and_come_back_exactly(tmp_path: Path) -> No
 
 def test_article_without_headings_or_tags_or_date(tmp_path: Path) -> None:
     (tmp_path / "seeds").mkdir()
-    (tmp_path / "seeds" / "plain.txt").write_text("Just one paragraph of prose, no headings at all.\n", encoding="utf-8")
+    (tmp_path / "seeds" / "plain.txt").write_text(
+        "Just one paragraph of prose, no headings at all.\n", encoding="utf-8"
+    )
     made = scaffold(find_workspace(tmp_path), tmp_path / "seeds" / "plain.txt", today=dt.date(2025, 5, 1))
     text = made.path.read_text(encoding="utf-8")
     assert "sections: []" in text and "tags: []" in text and "# published: YYYY-MM-DD" in text
@@ -166,8 +190,12 @@ def test_article_without_headings_or_tags_or_date(tmp_path: Path) -> None:
 
 
 def test_a_date_after_today_is_not_written_as_published(tmp_path: Path) -> None:
-    article = parse_article("Title Here\nOn 3 March 2030 something will happen, officials said.\n", tmp_path / "x.txt")
+    article = parse_article(
+        "Title Here\nOn 3 March 2030 something will happen, officials said.\n", tmp_path / "x.txt"
+    )
     assert article.published == dt.date(2030, 3, 3)
-    text = render_brief(article, brief_id="x", source_file="x.txt", schema_ref="s.json", today=dt.date(2025, 1, 1))
+    text = render_brief(
+        article, brief_id="x", source_file="x.txt", schema_ref="s.json", today=dt.date(2025, 1, 1)
+    )
     assert "published: 2030" not in text
     assert yaml.safe_load(text)["sources"][0]["file"] == "x.txt"

@@ -21,7 +21,9 @@ COMMITTED = REPO / SCHEMA_PATH
 def as_editor_sees(path: Path) -> Any:
     """YAML as a language server validates it: dates are text."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=lambda value: value.isoformat() if isinstance(value, dt.date) else value))
+    return json.loads(
+        json.dumps(data, default=lambda value: value.isoformat() if isinstance(value, dt.date) else value)
+    )
 
 
 def test_committed_schema_is_current() -> None:
@@ -67,7 +69,9 @@ def test_example_brief_points_at_the_schema_and_validates() -> None:
         ({"tags": ["#hash"]}, "does not match"),
     ],
 )
-def test_schema_rejects_what_the_loader_rejects(tmp_path: Path, change: dict[str, Any], complaint: str) -> None:
+def test_schema_rejects_what_the_loader_rejects(
+    tmp_path: Path, change: dict[str, Any], complaint: str
+) -> None:
     data = as_editor_sees(REPO / "briefs" / f"{EXAMPLE_ID}.yaml") | change
     with pytest.raises(jsonschema.ValidationError, match=re.escape(complaint)):
         jsonschema.validate(data, brief_schema(), cls=jsonschema.Draft202012Validator)

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.sources import Normalised, SourceError, find_quote, hashtags, normalise, parse_article, read_article
+from briefgen.sources import (
+    Normalised,
+    SourceError,
+    find_quote,
+    hashtags,
+    normalise,
+    parse_article,
+    read_article,
+)
 from tests.conftest import REPO
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
@@ -23,7 +31,9 @@ def test_example_article_has_exactly_its_three_headings() -> None:
         ("The Path Forward: A Geopolitical Tug-of-War", 16),
     ]
     assert article.title is None, "its first line is a paragraph, not a title"
-    assert article.published == dt.date(2025, 10, 10), "'yesterday, October 9, 2025' in an article of the 10th"
+    assert article.published == dt.date(2025, 10, 10), (
+        "'yesterday, October 9, 2025' in an article of the 10th"
+    )
     assert article.tags == (
         "CISSummit",
         "UkrainianSettlement",
@@ -48,7 +58,11 @@ def test_example_article_has_exactly_its_three_headings() -> None:
             "markdown",
             "Baltic States Complete Grid Switch to Continental Europe",
             dt.date(2025, 2, 9),
-            ["Why the Switch Took Two Decades", "Security Risks Around the Baltic Sea", "What Comes Next for Kaliningrad?"],
+            [
+                "Why the Switch Took Two Decades",
+                "Security Risks Around the Baltic Sea",
+                "What Comes Next for Kaliningrad?",
+            ],
             ("Energy", "BalticStates", "BalticSecurity", "Kaliningrad"),
         ),
         (
@@ -56,7 +70,11 @@ def test_example_article_has_exactly_its_three_headings() -> None:
             "html",
             "Arctic Shipping Season Ends Early as Ice Returns",
             dt.date(2025, 11, 3),
-            ["A Route That Depends on the Weather", "Sanctions and the Shadow Fleet", "What the Early Freeze Means for 2026"],
+            [
+                "A Route That Depends on the Weather",
+                "Sanctions and the Shadow Fleet",
+                "What the Early Freeze Means for 2026",
+            ],
             ("Arctic", "Shipping", "NorthernSeaRoute"),
         ),
         (
@@ -96,7 +114,15 @@ def test_html_reads_only_the_article() -> None:
     article = read_article(ARTICLES / "arctic-shipping.html")
     assert article.publisher == "Northern Ledger"
     assert article.url == "https://northern-ledger.example/2025/11/arctic-shipping"
-    for outside in ("Sections", "Related stories", "Newsletter", "Sign up", "var headline", "color: navy", "World"):
+    for outside in (
+        "Sections",
+        "Related stories",
+        "Newsletter",
+        "Sign up",
+        "var headline",
+        "color: navy",
+        "World",
+    ):
         assert outside not in article.text
     assert "“the most difficult since 2017”" in article.text, "entities decoded"
     assert [h.line for h in article.headings] == [27, 31, 37]
@@ -119,7 +145,11 @@ def test_html_without_article_element_skips_page_furniture_by_class() -> None:
 def test_plain_text_with_blank_lines_skips_byline_date_and_standfirst() -> None:
     article = read_article(ARTICLES / "river-water-talks.txt")
     names = [h.text for h in article.headings]
-    for not_heading in ("By Selin Arslan", "14 March 2025", "Negotiators fail to agree on a summer release schedule"):
+    for not_heading in (
+        "By Selin Arslan",
+        "14 March 2025",
+        "Negotiators fail to agree on a summer release schedule",
+    ):
         assert not_heading not in names
     assert "-----" not in article.text, "a setext underline is not text"
     assert "* Irrigation canals" in article.text
@@ -198,7 +228,12 @@ The talks resume next week in the same hall, officials said.
 
 def test_numbered_headings_alone_between_prose_but_not_numbered_lists() -> None:
     article = parse_article(NUMBERED, Path("numbered.txt"))
-    assert [h.text for h in article.headings] == ["1. Background", "2) The Deal", "II. Outlook", "A. Options on the table"]
+    assert [h.text for h in article.headings] == [
+        "1. Background",
+        "2) The Deal",
+        "II. Outlook",
+        "A. Options on the table",
+    ]
     assert [h.line for h in article.headings] == [5, 17, 25, 29]
     assert "1. Wheat 2. Barley 3. Maize" in article.text
 
@@ -222,7 +257,10 @@ def test_numbered_headings_underlined_or_bold_only() -> None:
     text = "Title\n\nSome prose paragraph here, long enough.\n\n1. Background\n-------------\n\nMore prose.\n"
     assert [h.text for h in parse_article(text, Path("u.txt")).headings] == ["1. Background"]
     markdown = "Intro paragraph.\n\n**II. Outlook**\n\nText.\n\n**1. Background**\n\nMore text.\n"
-    assert [h.text for h in parse_article(markdown, Path("b.md")).headings] == ["II. Outlook", "1. Background"]
+    assert [h.text for h in parse_article(markdown, Path("b.md")).headings] == [
+        "II. Outlook",
+        "1. Background",
+    ]
 
 
 def test_format_is_sniffed_from_content(tmp_path: Path) -> None:
@@ -232,7 +270,9 @@ def test_format_is_sniffed_from_content(tmp_path: Path) -> None:
 
 
 def test_hashtags() -> None:
-    text = "See https://example.org/page#section and &#39; and #1 and #UkraineWar, #ukrainewar (#CIS) #Україна."
+    text = (
+        "See https://example.org/page#section and &#39; and #1 and #UkraineWar, #ukrainewar (#CIS) #Україна."
+    )
     assert hashtags(text) == ["UkraineWar", "CIS", "Україна"]
 
 
@@ -248,7 +288,9 @@ def test_unreadable_sources_raise_source_error(tmp_path: Path) -> None:
 
 def test_windows_1252_text_still_matches(tmp_path: Path) -> None:
     path = tmp_path / "old.txt"
-    path.write_bytes(b"A Heading Line\nThe minister\x92s words were \x93firm\x94 today, she said.\nEnd of story here.\n")
+    path.write_bytes(
+        b"A Heading Line\nThe minister\x92s words were \x93firm\x94 today, she said.\nEnd of story here.\n"
+    )
     assert find_quote('the minister\'s words were "firm"', read_article(path).index).found
 
 
@@ -293,7 +335,10 @@ def test_quotes_found_after_normalising(example_index: Normalised, quote: str) -
             "withdraw its forces from the full administrative borders of Donetsk and Luhansk",
             "the full administrative boundaries of Donetsk and Luhansk",
         ),
-        ("lasting political settlement … a simple ceasefire", "political settlement"),  # fragments out of order
+        (
+            "lasting political settlement … a simple ceasefire",
+            "political settlement",
+        ),  # fragments out of order
     ],
 )
 def test_misses_name_the_closest_passage(example_index: Normalised, quote: str, closest: str) -> None:

@@ -20,6 +20,7 @@ import tinyhtml5
 import yaml
 from markdown_it import MarkdownIt
 
+from briefgen.errors import ExitCode
 from briefgen.wiki.flavors import flavor_for
 from briefgen.wiki.manifest import MANIFEST_NAME
 from briefgen.wiki.pages import plain_text
@@ -104,7 +105,11 @@ def test_publish_twice_commits_once_and_leaves_pages_alone(wiki: Path) -> None:
     author = git(wiki, "log", "-1", "--format=%an <%ae>|%cn <%ce>").strip()
     assert author == "Brief Bot <brief-bot@example.org>|Brief Bot <brief-bot@example.org>"
     message = git(wiki, "log", "-1", "--format=%B")
-    assert message.startswith("Publish briefs: ") and f"added: {PAGE}" in message and "added: _Sidebar.md" in message
+    assert (
+        message.startswith("Publish briefs: ")
+        and f"added: {PAGE}" in message
+        and "added: _Sidebar.md" in message
+    )
     assert (wiki / "Home.md").read_text(encoding="utf-8") == HOME
     before = snapshot(wiki)
 
@@ -162,7 +167,7 @@ def test_a_page_briefgen_did_not_create_is_never_overwritten(wiki: Path) -> None
     (wiki / "Briefs.md").write_text(theirs, encoding="utf-8")
     before = snapshot(wiki)
     result = run("publish")
-    assert result.exit_code == 3
+    assert result.exit_code == ExitCode.NEEDS_ATTENTION
     assert "Briefs.md exists and briefgen did not create it" in result.stderr
     assert "nothing was published" in result.stderr
     assert snapshot(wiki) == before and commits(wiki, "HEAD") == 1
@@ -204,7 +209,9 @@ def test_rejected_push_is_rebased_and_retried(wiki: Path) -> None:
     assert commits(remote) == 4
     log = git(remote, "log", "--format=%s", "main").splitlines()
     assert log[1:] == ["Colleague edits Home", "Publish briefs: 15 added", "Home"]
-    assert log[0].startswith("Publish briefs: ") and f"changed: {PAGE}" in git(remote, "log", "-1", "--format=%B", "main")
+    assert log[0].startswith("Publish briefs: ") and f"changed: {PAGE}" in git(
+        remote, "log", "-1", "--format=%B", "main"
+    )
     assert "Edited by a colleague." in (wiki / "Home.md").read_text(encoding="utf-8")
 
 
@@ -217,7 +224,7 @@ def test_push_that_cannot_be_rebased_is_reported_and_kept_locally(wiki: Path) ->
 
     retitle(wiki.parent, "A conflicting title")
     result = run("publish", "--push")
-    assert result.exit_code == 4
+    assert result.exit_code == ExitCode.NEEDS_ATTENTION
     assert "rejected and this publish does not rebase onto it cleanly" in result.stderr
     assert "git pull --rebase origin main" in result.stderr
     assert not (wiki / ".git" / "rebase-merge").exists() and not (wiki / ".git" / "rebase-apply").exists()
@@ -246,7 +253,9 @@ def test_push_needs_a_git_clone(workspace: Path) -> None:
 
 
 def test_bad_wiki_config_points_at_the_line(workspace: Path) -> None:
-    (workspace / "briefgen.toml").write_text('out = "build"\n\n[wiki]\nflavor = "confluence"\n', encoding="utf-8")
+    (workspace / "briefgen.toml").write_text(
+        'out = "build"\n\n[wiki]\nflavor = "confluence"\n', encoding="utf-8"
+    )
     result = run("publish")
     assert result.exit_code == 2
     assert re.search(r"briefgen\.toml:4:1: wiki\.flavor: .*'github'", result.stderr)
@@ -340,7 +349,9 @@ def test_gitlab_sidebar_false_leaves_the_teams_own_alone(workspace: Path) -> Non
 
 
 @pytest.mark.parametrize(("flavor", "name"), [("gitlab", "_sidebar.md"), ("github", "_Sidebar.md")])
-def test_a_teams_own_sidebar_is_left_alone_and_the_rest_published(workspace: Path, flavor: str, name: str) -> None:
+def test_a_teams_own_sidebar_is_left_alone_and_the_rest_published(
+    workspace: Path, flavor: str, name: str
+) -> None:
     """The sidebar is optional for briefgen: a team's own one is no reason to refuse the whole publish."""
     folder = workspace / "wiki"
     folder.mkdir()
@@ -365,7 +376,9 @@ def test_wikijs_front_matter_follows_its_git_storage_format(published: tuple[str
     assert dt.datetime.fromisoformat(str(data["date"])) == dt.datetime(2025, 10, 21, tzinfo=dt.UTC)
     assert data["dateCreated"] == data["date"]
     # No subtitle: the description is the BLUF as plain text, Markdown stripped.
-    assert str(data["description"]).startswith("Two weeks on, no text of the Alaska provisions has been published.")
+    assert str(data["description"]).startswith(
+        "Two weeks on, no text of the Alaska provisions has been published."
+    )
     example = front_matter(brief_page(flavor, folder, EXAMPLE_ID))
     assert str(example["description"]).startswith("At the CIS summit in Dushanbe")  # the subtitle
 
@@ -551,7 +564,10 @@ def test_mkdocs_renders_the_brief_structure_as_the_wikis_do(workspace: Path) -> 
     [bluf] = section(other, "bottom-line-up-front")
     assert bluf.find(f".//{XHTML}a[@class='footnote-ref']") is not None and "[^1]" not in text_of(bluf)
     [table] = section(other, "context")
-    assert table.tag == f"{XHTML}table" and [text_of(td) for td in table.iter(f"{XHTML}td")] == ["Donetsk", "claimed"]
+    assert table.tag == f"{XHTML}table" and [text_of(td) for td in table.iter(f"{XHTML}td")] == [
+        "Donetsk",
+        "claimed",
+    ]
     bullets = section(other, "implications")[0]  # the tags and the footnotes follow
     first = list(bullets[0])
     assert [e.tag.removeprefix(XHTML) for e in first] == ["p", "p", "p", "ul"] and len(bullets) == 2
@@ -647,7 +663,9 @@ def forge_manifest(wiki: Path, *names: str) -> None:
 def test_prune_ignores_manifest_entries_that_are_no_page_of_the_flavor(wiki: Path) -> None:
     assert run("publish").exit_code == 0
     (wiki / "briefs").mkdir()
-    (wiki / "briefs" / "notes.md").write_text("# Notes\n", encoding="utf-8")  # a GitLab page name, not GitHub's
+    (wiki / "briefs" / "notes.md").write_text(
+        "# Notes\n", encoding="utf-8"
+    )  # a GitLab page name, not GitHub's
     foreign = (".git/HEAD", "Home.md", "briefs/notes.md")
     forge_manifest(wiki, *foreign)
     before = {name: (wiki / name).read_bytes() for name in foreign}
@@ -657,7 +675,10 @@ def test_prune_ignores_manifest_entries_that_are_no_page_of_the_flavor(wiki: Pat
     assert not any(name in dry.stdout for name in foreign), dry.stdout
     assert "0 removed" in dry.stdout
     for name in foreign:
-        assert f"warning: {MANIFEST_NAME} lists {name}, which is not a page name briefgen gives a github page" in dry.stderr
+        assert (
+            f"warning: {MANIFEST_NAME} lists {name}, which is not a page name briefgen gives a github page"
+            in dry.stderr
+        )
 
     pruned = run("publish", "--prune")
     assert pruned.exit_code == 0, pruned.stderr
@@ -679,7 +700,10 @@ def test_prune_keeps_a_page_edited_by_hand_and_says_so(wiki: Path) -> None:
 
     dry = run("publish", "--prune", "--dry-run")
     assert dry.exit_code == 0, dry.stderr
-    assert f"would keep    Brief-{FOLLOW_UP}.md (no brief needs it, but someone edited it since the last publish" in dry.stdout
+    assert (
+        f"would keep    Brief-{FOLLOW_UP}.md (no brief needs it, but someone edited it since the last publish"
+        in dry.stdout
+    )
     assert "would remove  Briefs-tagged-anchorage.md (no brief needs it any more)\n" in dry.stdout
     assert "replaces it" not in dry.stdout
 
@@ -687,9 +711,13 @@ def test_prune_keeps_a_page_edited_by_hand_and_says_so(wiki: Path) -> None:
     assert pruned.exit_code == 0, pruned.stderr
     assert f"kept          Brief-{FOLLOW_UP}.md (no brief needs it, but" in pruned.stdout
     assert page.read_text(encoding="utf-8") == edited and not (wiki / "Briefs-tagged-anchorage.md").exists()
-    assert f"Brief-{FOLLOW_UP}.md" in (wiki / MANIFEST_NAME).read_text(encoding="utf-8")  # reported at every prune
+    assert f"Brief-{FOLLOW_UP}.md" in (wiki / MANIFEST_NAME).read_text(
+        encoding="utf-8"
+    )  # reported at every prune
     committed = git(wiki, "show", "--name-only", "--format=", "HEAD").split()
-    assert "Briefs-tagged-anchorage.md" in committed and page.name not in committed  # the edit is not briefgen's
+    assert (
+        "Briefs-tagged-anchorage.md" in committed and page.name not in committed
+    )  # the edit is not briefgen's
     assert git(wiki, "status", "--porcelain") == f" M {page.name}\n"
 
 
@@ -698,5 +726,5 @@ def test_missing_git_is_reported_not_a_traceback(wiki: Path, monkeypatch: pytest
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     result = run("publish")
-    assert result.exit_code == 4
+    assert result.exit_code == ExitCode.NEEDS_ATTENTION
     assert "error: git is not installed (install it (apt-get install git)" in result.stderr

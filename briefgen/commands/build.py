@@ -11,12 +11,11 @@ from types import FrameType
 
 import click
 
-from briefgen.building import BriefResult, BuildReport, build, default_jobs
-from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, print_problems, warn, workspace_or_exit
+from briefgen.building import BuildReport, build, default_jobs
 from briefgen.config import FORMATS, Format, Workspace, find_workspace
-from briefgen.problems import BriefError, printable
-
-EXIT_INTERRUPTED = 130
+from briefgen.errors import BriefgenError, ExitCode, exit_codes_help, show_problems
+from briefgen.outcome import Outcome
+from briefgen.problems import printable
 
 
 def parse_formats(value: str | None) -> list[Format] | None:
@@ -26,7 +25,8 @@ def parse_formats(value: str | None) -> list[Format] | None:
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
         raise click.BadParameter(
-            f"{', '.join(unknown) or repr(value)}: choose from html, pdf, md (comma-separated)", param_hint="'-f' / '--format'"
+            f"{', '.join(unknown) or repr(value)}: choose from html, pdf, md (comma-separated)",
+            param_hint="'-f' / '--format'",
         )
     return list(dict.fromkeys(chosen))  # type: ignore[arg-type]
 
@@ -45,17 +45,20 @@ class Progress:
         if up_to_date:
             click.echo(f"{up_to_date} up to date", err=True)
         if to_build > 1 and sys.stderr.isatty():
-            self._bar_cm = click.progressbar(length=to_build, label="building", file=sys.stderr, show_pos=True)
+            self._bar_cm = click.progressbar(
+                length=to_build, label="building", file=sys.stderr, show_pos=True
+            )
             self.bar = self._bar_cm.__enter__()  # type: ignore[attr-defined]
 
-    def result(self, result: BriefResult) -> None:
-        print_problems(result.problems)
-        for message in result.warnings:
-            warn(message)
+    def result(self, result: Outcome) -> None:
+        show_problems(result.problems)
         if self.bar is not None:
             self.bar.update(1)  # type: ignore[attr-defined]
         elif not self.quiet and result.ok:
-            click.echo(f"built {printable(result.source)} → {', '.join(p.suffix[1:] for p in result.written)}", err=True)
+            click.echo(
+                f"built {printable(result.source)} → {', '.join(result.written)}",
+                err=True,
+            )
 
     def close(self) -> None:
         if self._bar_cm is not None:
@@ -103,29 +106,55 @@ def run_once(
 ) -> BuildReport:
     progress = Progress(quiet)
     try:
-        report = build(workspace, paths, formats, out, force=force, jobs=jobs, on_start=progress.start, on_result=progress.result)
+        report = build(
+            workspace,
+            paths,
+            formats,
+            out,
+            force=force,
+            jobs=jobs,
+            on_start=progress.start,
+            on_result=progress.result,
+        )
     finally:
         progress.close()
+    show_problems(report.warnings)
     for note in report.notes:
-        if "manifest" in note:
-            warn(note)
-        elif not quiet:
+        if not quiet:
             click.echo(printable(note), err=True)
     if not quiet or report.failed:
         click.echo(summary(report))
     return report
 
 
-@click.command()
+@click.command(epilog=exit_codes_help(ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE, ExitCode.INTERRUPTED))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "formats", metavar="LIST", help="Formats to make, comma-separated: html,pdf,md (default: all).")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/).")
-@click.option("--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default: A4, or the config's).")
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), help=f"Parallel PDF workers (default: CPU count, here {default_jobs()})."
+    "-f",
+    "--format",
+    "formats",
+    metavar="LIST",
+    help="Formats to make, comma-separated: html,pdf,md (default: all).",
+)
+@click.option(
+    "-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/)."
+)
+@click.option(
+    "--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default: A4, or the config's)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help=f"Parallel PDF workers (default: CPU count, here {default_jobs()}).",
 )
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
-@click.option("-w", "--watch", is_flag=True, help="Keep running and rebuild what changed on every save (Ctrl-C to stop).")
+@click.option(
+    "-w",
+    "--watch",
+    is_flag=True,
+    help="Keep running and rebuild what changed on every save (Ctrl-C to stop).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build_command(
     paths: tuple[Path, ...],
@@ -143,19 +172,16 @@ def build_command(
     inputs changed since the last build are rebuilt (--force rebuilds all); outputs of deleted
     briefs are removed. A brief with errors is reported (file:line:column) and skipped; the others
     are still built.
-
-    Exit codes: 0 all built, 1 some brief failed, 2 usage or configuration error, 130 interrupted
-    (every output is then either its old or its new complete version; run again to finish).
     """
     chosen = parse_formats(formats)
-    workspace = _with_options(workspace_or_exit(), paper)
+    workspace = _with_options(find_workspace(), paper)
 
     def rebuild() -> None:
         """On a save: the config may be what changed, so it is read again; a broken one is reported, not fatal."""
         try:
             current = _with_options(find_workspace(workspace.root), paper)
-        except BriefError as error:
-            print_problems(error.problems)
+        except BriefgenError as error:
+            error.show()
             return
         run_once(current, paths, chosen, out, False, jobs, quiet)
 
@@ -166,10 +192,12 @@ def build_command(
                 from briefgen.watching import watch_and_rebuild
 
                 watch_and_rebuild(workspace, out, rebuild)
-                sys.exit(EXIT_OK)
+                sys.exit(ExitCode.OK)
     except KeyboardInterrupt:
         if watch:
-            sys.exit(EXIT_OK)
-        click.echo("interrupted: outputs are complete old or new versions; run the build again to finish", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
+            sys.exit(ExitCode.OK)
+        click.echo(
+            "interrupted: outputs are complete old or new versions; run the build again to finish", err=True
+        )
+        sys.exit(ExitCode.INTERRUPTED)
+    sys.exit(ExitCode.FAILED if report.failed else ExitCode.OK)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from briefgen.building import discover, load_all
-from briefgen.checking import RULES, Checker, Finding, sort_findings
-from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, print_problems, workspace_or_exit
+from briefgen.checking import RULES, Checker
+from briefgen.config import find_workspace
+from briefgen.errors import ExitCode, exit_codes_help, show_problems
+from briefgen.loading import read_briefs
+from briefgen.problems import sort_problems
 
 
 def _rules_help() -> str:
@@ -18,7 +21,10 @@ def _rules_help() -> str:
 
 
 @click.command(
-    epilog="\b\nRules:\n" + _rules_help(),
+    epilog="\b\nRules:\n"
+    + _rules_help()
+    + "\n\n"
+    + exit_codes_help(ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE),
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -38,35 +44,26 @@ def check(paths: tuple[Path, ...], output: str, strict: bool, quiet: bool) -> No
     checks, each brief's quotes must be in its source file, its section headings must appear there
     in the same order, every key claim must cite a defined source, estimative words must come from
     the ICD 203 likelihood scale, and dates must be possible. Text output is one line per finding:
-    file:line:column: severity: field: message (hint) [rule].
-
-    Exit codes: 0 clean (warnings allowed unless --strict), 1 errors (or warnings with --strict),
-    2 usage or configuration error.
+    file:line:column: severity: field: message (hint) [rule]. Exit 1 on errors, or on warnings
+    with --strict.
     """
-    workspace = workspace_or_exit()
-    files, missing = discover(workspace, paths)
-    results = load_all(workspace, files)
+    workspace = find_workspace()
     checker = Checker(workspace)
-    found = {result.source: checker.check(item) if item is not None else [] for result, item in results}
-    findings = sort_findings(
-        [Finding.from_problem(problem) for problem in missing]
-        + [Finding.from_problem(problem) for result, _ in results for problem in result.problems]
-        + [finding for per_brief in found.values() for finding in per_brief]
-    )
-    errors = sum(1 for f in findings if f.severity == "error")
+    per_brief = []
+    for outcome, item in read_briefs(workspace, paths):
+        # the loader's lines first, exactly as `build` prints them; then the rules' findings
+        per_brief.append(outcome.problems + (checker.check(item) if item is not None else []))
+    findings = sort_problems(problem for problems in per_brief for problem in problems)
+    errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
-    if output == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    if output == "json":  # in JSON every finding names its rule; the loader's is invalid-brief
+        rows = [dataclasses.replace(f, rule=f.rule or "invalid-brief").as_dict() for f in findings]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        print_problems(missing)
-        for result, _ in results:
-            print_problems(result.problems)  # the loader's own lines, as `build` prints them
-            for finding in found[result.source]:
-                click.secho(str(finding), fg="red" if finding.severity == "error" else "yellow", err=True)
-        bad = len(missing) + sum(
-            1 for result, _ in results if result.problems or any(f.severity == "error" for f in found[result.source])
-        )
+        for problems in per_brief:
+            show_problems(problems)
+        bad = sum(1 for problems in per_brief if any(p.is_error for p in problems))
         if not quiet or bad or (strict and warnings):
             noun = "warning" if warnings == 1 else "warnings"
-            click.echo(f"{len(results)} checked, {bad} with errors, {warnings} {noun}")
-    sys.exit(EXIT_ERRORS if errors or (strict and warnings) else EXIT_OK)
+            click.echo(f"{len(per_brief)} checked, {bad} with errors, {warnings} {noun}")
+    sys.exit(ExitCode.FAILED if errors or (strict and warnings) else ExitCode.OK)

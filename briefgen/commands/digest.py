@@ -9,16 +9,15 @@ from pathlib import Path
 import click
 import jinja2
 
-from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_problems, warn, workspace_or_exit
+from briefgen.commands.common import warn
 from briefgen.commands.mail import send_digest
+from briefgen.config import find_workspace
 from briefgen.digest import Period, Selection, build_digest, open_digest, range_period, week_period
+from briefgen.errors import ExitCode, show_problems
 from briefgen.limits import TimeLimitExceeded
 from briefgen.mailing import mail_config, recipients_of
 from briefgen.model import Status
-from briefgen.problems import BriefError, display_path
-
-EXIT_EMPTY = 3
-"""No brief matched: no digest was written, and a following mail step should be skipped."""
+from briefgen.problems import display_path
 
 
 def _period(week: str | None, since: dt.datetime | None, until: dt.datetime | None) -> Period:
@@ -31,19 +30,44 @@ def _period(week: str | None, since: dt.datetime | None, until: dt.datetime | No
             return range_period(since.date(), (until or dt.datetime.now()).date())
         return week_period(week or "last")
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="'--week'" if not since else "'--since' / '--until'") from None
+        raise click.BadParameter(
+            str(error), param_hint="'--week'" if not since else "'--since' / '--until'"
+        ) from None
 
 
 @click.command()
-@click.option("--week", metavar="WEEK", help="ISO week: 2025-W41, 'this', or 'last' (the default: the last complete week).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="First day (YYYY-MM-DD), instead of --week.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Last day, inclusive (default: today).")
-@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only briefs with this tag (repeatable: any of them).")
+@click.option(
+    "--week",
+    metavar="WEEK",
+    help="ISO week: 2025-W41, 'this', or 'last' (the default: the last complete week).",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="DATE",
+    help="First day (YYYY-MM-DD), instead of --week.",
+)
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Last day, inclusive (default: today)."
+)
+@click.option(
+    "--tag", "tags", multiple=True, metavar="TAG", help="Only briefs with this tag (repeatable: any of them)."
+)
 @click.option("--status", type=click.Choice([s.value for s in Status]), help="Only briefs with this status.")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/).")
+@click.option(
+    "-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/)."
+)
 @click.option("--mail", "mail_it", is_flag=True, help="Then mail the digest to the lists given with --to.")
-@click.option("--to", "lists", multiple=True, metavar="LIST", help="Mailing list from [mail.lists] (repeatable; with --mail).")
-@click.option("--dry-run", is_flag=True, help="With --mail: write the .eml next to the digest instead of sending.")
+@click.option(
+    "--to",
+    "lists",
+    multiple=True,
+    metavar="LIST",
+    help="Mailing list from [mail.lists] (repeatable; with --mail).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="With --mail: write the .eml next to the digest instead of sending."
+)
 @click.option("--resend", is_flag=True, help="With --mail: send even if the ledger says it was sent already.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 def digest(
@@ -78,47 +102,61 @@ def digest(
     if mail_it and not lists:
         raise click.UsageError("--mail needs at least one --to LIST")
     selection = Selection(_period(week, since, until), tuple(tags), Status(status) if status else None)
-    workspace = workspace_or_exit()
+    workspace = find_workspace()
+    if mail_it:  # a broken [mail] table or an unknown list stops the job before the slow part
+        settings = mail_config(workspace)
+        for list_name in lists:
+            recipients_of(settings, list_name, workspace)
     try:
-        if mail_it:  # a broken [mail] table or an unknown list stops the job before the slow part
-            settings = mail_config(workspace)
-            for list_name in lists:
-                recipients_of(settings, list_name, workspace)
         report = build_digest(workspace, selection, out)
-    except BriefError as error:
-        print_problems(error.problems)
-        sys.exit(EXIT_USAGE)
     except jinja2.TemplateError as error:
         where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
-        click.secho(f"{where}:{getattr(error, 'lineno', 1) or 1}:1: template error: {error}", fg="red", err=True)
-        sys.exit(EXIT_ERRORS)
+        click.secho(
+            f"{where}:{getattr(error, 'lineno', 1) or 1}:1: template error: {error}", fg="red", err=True
+        )
+        sys.exit(ExitCode.FAILED)
     except OSError as error:
-        click.secho(f"error: cannot write the digest: {error.strerror or error} ({error.filename})", fg="red", err=True)
-        sys.exit(EXIT_ERRORS)
+        click.secho(
+            f"error: cannot write the digest: {error.strerror or error} ({error.filename})",
+            fg="red",
+            err=True,
+        )
+        sys.exit(ExitCode.FAILED)
     except TimeLimitExceeded as error:
         limit = f"{error.args[0]:g} s (pdf_timeout for each brief)"
-        click.secho(f"error: the digest took longer than {limit} to render and was stopped; nothing written", fg="red", err=True)
-        sys.exit(EXIT_ERRORS)
-    print_problems(report.problems)
+        click.secho(
+            f"error: the digest took longer than {limit} to render and was stopped; nothing written",
+            fg="red",
+            err=True,
+        )
+        sys.exit(ExitCode.FAILED)
+    show_problems(report.problems)
     for message in report.warnings:
         warn(message)
     if report.digest is None:
         if report.problems:
-            click.echo(f"no digest: no readable brief {selection.describe()}, and some briefs could not be read", err=True)
-            sys.exit(EXIT_ERRORS)
+            click.echo(
+                f"no digest: no readable brief {selection.describe()}, and some briefs could not be read",
+                err=True,
+            )
+            sys.exit(ExitCode.FAILED)
         click.echo(f"no digest: no brief {selection.describe()}; nothing written, nothing to mail", err=True)
-        sys.exit(EXIT_EMPTY)
+        sys.exit(ExitCode.NOTHING_MATCHED)
     made = report.digest
     if not quiet:
-        files = ", ".join(display_path(path, workspace.root) for path in report.written if path.suffix != ".json")
+        files = ", ".join(
+            display_path(path, workspace.root) for path in report.written if path.suffix != ".json"
+        )
         count = len(made.items)
         click.echo(f"{made.name}: {count} brief{'s' if count != 1 else ''}, {made.handling} → {files}")
     if report.problems:
         if mail_it:
             advice = f"fix them, or send this digest anyway with `briefgen mail {made.name}`"
-            click.secho(f"not mailed: {len(report.problems)} problem(s) in briefs; {advice}", fg="red", err=True)
-        sys.exit(EXIT_ERRORS)
+            click.secho(
+                f"not mailed: {len(report.problems)} problem(s) in briefs; {advice}", fg="red", err=True
+            )
+        sys.exit(ExitCode.FAILED)
     if not mail_it:
-        sys.exit(EXIT_OK)
+        sys.exit(ExitCode.OK)
     built = open_digest(report.written[-1], out or workspace.root / workspace.config.out)
     sys.exit(send_digest(workspace, built, lists, dry_run=dry_run, resend=resend, quiet=quiet))

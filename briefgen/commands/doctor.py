@@ -6,15 +6,14 @@ import sys
 
 import click
 
-from briefgen.commands.common import EXIT_ERRORS, EXIT_OK
 from briefgen.config import find_workspace
 from briefgen.diagnostics import run_checks
-from briefgen.problems import BriefError
+from briefgen.errors import ConfigError, ExitCode, exit_codes_help
 
 MARKS = {"ok": ("ok", "green"), "warning": ("warn", "yellow"), "missing": ("MISSING", "red")}
 
 
-@click.command()
+@click.command(epilog=exit_codes_help(ExitCode.OK, ExitCode.FAILED))
 def doctor() -> None:
     """Report Python, WeasyPrint, Pango, HarfBuzz subsetting, fonts and the workspace in use.
 
@@ -22,11 +21,11 @@ def doctor() -> None:
     """
     try:
         workspace, error = find_workspace(), None
-    except BriefError as problem:
+    except ConfigError as problem:
         workspace, error = None, str(problem)
     checks = run_checks(workspace, error)
     width = max(len(check.name) for check in checks)
     for check in checks:
         mark, colour = MARKS[check.status]
         click.echo(f"{check.name:<{width}}  {click.style(f'{mark:<7}', fg=colour)} {check.detail}")
-    sys.exit(EXIT_ERRORS if any(check.status == "missing" for check in checks) else EXIT_OK)
+    sys.exit(ExitCode.FAILED if any(check.status == "missing" for check in checks) else ExitCode.OK)

@@ -9,17 +9,11 @@ from pathlib import Path
 
 import click
 
-from briefgen.commands.common import EXIT_OK, EXIT_USAGE, print_problems, warn, workspace_or_exit
-from briefgen.config import Workspace
+from briefgen.commands.common import warn
+from briefgen.config import Workspace, find_workspace
 from briefgen.digest import BuiltDigest, open_digest
+from briefgen.errors import ExitCode
 from briefgen.mailing import SendFailure, deliver, mail_config, password_from_env
-from briefgen.problems import BriefError
-
-EXIT_MAIL_RETRY = 4
-"""Nothing was sent because of a transient failure (no connection, 4xx) that outlasted the retries: run again later."""
-EXIT_MAIL_FAILED = 5
-"""The server refused for good (5xx, authentication, TLS trust), only some recipients got it, or the outcome is
-unknown (the connection broke after the message went out; the ledger cannot be written): a person must look."""
 
 
 def _recipients(count: int) -> str:
@@ -34,19 +28,21 @@ def _loopback(host: str) -> bool:
 
 
 def send_digest(
-    workspace: Workspace, built: BuiltDigest, lists: Sequence[str], *, dry_run: bool, resend: bool, quiet: bool
+    workspace: Workspace,
+    built: BuiltDigest,
+    lists: Sequence[str],
+    *,
+    dry_run: bool,
+    resend: bool,
+    quiet: bool,
 ) -> int:
     """Mail `built` to each list; the exit code of the worst outcome. Shared by `mail` and `digest --mail`."""
-    try:
-        config = mail_config(workspace)
-        password = None if dry_run else password_from_env(config, workspace)
-    except BriefError as error:
-        print_problems(error.problems)
-        return EXIT_USAGE
+    config = mail_config(workspace)
+    password = None if dry_run else password_from_env(config, workspace)
     if config.username and config.security == "none" and not _loopback(config.host) and not dry_run:
         warn(f"mail.security is 'none': the password for {config.username} crosses the network unencrypted")
     name = built.manifest.name
-    code = EXIT_OK
+    code = ExitCode.OK
 
     def retrying(failure: SendFailure, attempt: int, wait: float) -> None:
         warn(f"attempt {attempt} failed: {failure.message}; trying again in {wait:g}s")
@@ -54,15 +50,19 @@ def send_digest(
     for list_name in dict.fromkeys(lists):
         try:
             delivery = deliver(
-                workspace, config, built, list_name, password=password, resend=resend, dry_run=dry_run, on_retry=retrying
+                workspace,
+                config,
+                built,
+                list_name,
+                password=password,
+                resend=resend,
+                dry_run=dry_run,
+                on_retry=retrying,
             )
-        except BriefError as error:
-            print_problems(error.problems)
-            return EXIT_USAGE
         except SendFailure as failure:
             kind = "temporary failure, try again later" if failure.transient else "a person must look"
             click.secho(f"error: {name} to {list_name}: {failure.message} ({kind})", fg="red", err=True)
-            code = max(code, EXIT_MAIL_RETRY if failure.transient else EXIT_MAIL_FAILED)
+            code = max(code, ExitCode.TRY_AGAIN if failure.transient else ExitCode.NEEDS_ATTENTION)
             continue
         previous = delivery.previous
         if delivery.status == "already-sent" and previous is not None:
@@ -74,7 +74,9 @@ def send_digest(
                 f"(message {previous.message_id}); nothing sent.{changed} Use --resend to send it again."
             )
         elif delivery.status == "dry-run" and delivery.eml is not None:
-            click.echo(f"dry run: wrote {delivery.eml} for {list_name} ({_recipients(len(delivery.recipients))}); nothing sent")
+            click.echo(
+                f"dry run: wrote {delivery.eml} for {list_name} ({_recipients(len(delivery.recipients))}); nothing sent"
+            )
         elif delivery.entry is not None and not quiet:
             tries = f" after {delivery.attempts} attempts" if delivery.attempts > 1 else ""
             who = _recipients(len(delivery.recipients))
@@ -84,7 +86,14 @@ def send_digest(
 
 @click.command()
 @click.argument("digest_ref", metavar="DIGEST")
-@click.option("--to", "lists", multiple=True, required=True, metavar="LIST", help="Mailing list from [mail.lists] (repeatable).")
+@click.option(
+    "--to",
+    "lists",
+    multiple=True,
+    required=True,
+    metavar="LIST",
+    help="Mailing list from [mail.lists] (repeatable).",
+)
 @click.option("--dry-run", is_flag=True, help="Write DIGEST.LIST.eml next to the digest instead of sending.")
 @click.option(
     "--resend",
@@ -93,10 +102,15 @@ def send_digest(
     "outcome: only to those not known to have it).",
 )
 @click.option(
-    "-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder holding digest/ (default: build/)."
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder holding digest/ (default: build/).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and 'already sent' notes.")
-def mail(digest_ref: str, lists: tuple[str, ...], dry_run: bool, resend: bool, out: Path | None, quiet: bool) -> None:
+def mail(
+    digest_ref: str, lists: tuple[str, ...], dry_run: bool, resend: bool, out: Path | None, quiet: bool
+) -> None:
     """Mail a built digest (PDF attached) to distribution lists, once.
 
     DIGEST is a digest's name (digest-2025-W41, looked up in build/digest/) or one of its files.
@@ -110,10 +124,6 @@ def mail(digest_ref: str, lists: tuple[str, ...], dry_run: bool, resend: bool, o
     (the next run sends only to the others), or of unknown outcome (connection lost after the whole
     message went out, or an earlier run killed mid-send: nothing is sent until --resend).
     """
-    workspace = workspace_or_exit()
-    try:
-        built = open_digest(digest_ref, out or workspace.root / workspace.config.out)
-    except BriefError as error:
-        print_problems(error.problems)
-        sys.exit(EXIT_USAGE)
+    workspace = find_workspace()
+    built = open_digest(digest_ref, out or workspace.root / workspace.config.out)
     sys.exit(send_digest(workspace, built, lists, dry_run=dry_run, resend=resend, quiet=quiet))

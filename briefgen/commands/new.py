@@ -7,14 +7,24 @@ from pathlib import Path
 
 import click
 
-from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_problems, workspace_or_exit
+from briefgen.config import find_workspace
+from briefgen.errors import ExitCode, exit_codes_help
 from briefgen.problems import display_path
-from briefgen.scaffold import ScaffoldError, scaffold
+from briefgen.scaffold import scaffold
 
 
-@click.command()
+@click.command(
+    epilog=exit_codes_help(ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE)
+    + "\n\n(1: the brief already exists, use --force, or another brief file has its id, use --id; "
+    "2: the article cannot be used.)"
+)
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--id", "brief_id", metavar="ID", help="Id (and file name) of the brief; default: from the article's file name.")
+@click.option(
+    "--id",
+    "brief_id",
+    metavar="ID",
+    help="Id (and file name) of the brief; default: from the article's file name.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing brief with the same id.")
 def new(source: Path, brief_id: str | None, force: bool) -> None:
     """Write briefs/<id>.yaml from the article SOURCE (plain text, Markdown or saved HTML).
@@ -24,16 +34,9 @@ def new(source: Path, brief_id: str | None, force: bool) -> None:
     placeholders mark what only an analyst can write; the file starts with the
     `yaml-language-server` line that gives editors completion from schema/brief.schema.json
     (written too when the workspace has none). SOURCE must be inside the workspace, e.g. under seeds/.
-
-    Exit codes: 0 written, 1 the brief already exists (use --force) or another brief file has its id
-    (use --id), 2 the article cannot be used.
     """
-    workspace = workspace_or_exit()
-    try:
-        made = scaffold(workspace, source, brief_id=brief_id, force=force)
-    except ScaffoldError as error:
-        print_problems([error.problem])
-        sys.exit(EXIT_ERRORS if error.exists else EXIT_USAGE)
+    workspace = find_workspace()
+    made = scaffold(workspace, source, brief_id=brief_id, force=force)
     article = made.article
     sections = len(article.headings)
     click.echo(
@@ -43,4 +46,4 @@ def new(source: Path, brief_id: str | None, force: bool) -> None:
     )
     if made.schema_written:
         click.echo(f"wrote {display_path(made.schema_written, workspace.root)} for editor completion")
-    sys.exit(EXIT_OK)
+    sys.exit(ExitCode.OK)

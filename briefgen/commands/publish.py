@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
-from briefgen.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_problems, warn, workspace_or_exit
-from briefgen.problems import BriefError
+from briefgen.commands.common import warn
+from briefgen.config import find_workspace
+from briefgen.errors import ExitCode, exit_codes_help, show_problems
 from briefgen.wiki import publishing
 from briefgen.wiki.config import FLAVORS, FlavorName
-from briefgen.wiki.git import GitError
 from briefgen.wiki.manifest import MANIFEST_NAME
-from briefgen.wiki.publishing import PublishReport, WikiUsageError
-from briefgen.wiki.sync import Change, Refused
-
-EXIT_REFUSED = 3
-EXIT_GIT = 4
-
-
-def _fail(message: str, hint: str, code: int) -> NoReturn:
-    click.secho(f"error: {message}" + (f" ({hint})" if hint else ""), fg="red", err=True)
-    sys.exit(code)
+from briefgen.wiki.publishing import PublishReport
+from briefgen.wiki.sync import Change
 
 
 def _line(change: Change, dry_run: bool) -> str:
@@ -46,7 +37,9 @@ def _show(report: PublishReport, quiet: bool) -> None:
     assert plan is not None
     if not quiet:
         for name in plan.scaffold:
-            click.echo(f"{'would add' if report.dry_run else 'added':<14}{name} (created once; yours to edit)")
+            click.echo(
+                f"{'would add' if report.dry_run else 'added':<14}{name} (created once; yours to edit)"
+            )
         for change in plan.changes:
             click.echo(_line(change, report.dry_run))
             if report.dry_run and change.kind == "changed":
@@ -77,7 +70,11 @@ def _show(report: PublishReport, quiet: bool) -> None:
                 click.echo(f"pushed to {target}")
 
 
-@click.command()
+@click.command(
+    epilog=exit_codes_help(ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE, ExitCode.NEEDS_ATTENTION)
+    + "\n\n(5: a page briefgen did not create is in the way, and nothing was written; or git failed after the "
+    "pages were written: the message says what to do.)"
+)
 @click.option(
     "--wiki",
     type=click.Path(file_okay=False, path_type=Path),
@@ -88,53 +85,41 @@ def _show(report: PublishReport, quiet: bool) -> None:
     type=click.Choice(FLAVORS),
     help="Which wiki (default: flavor in [wiki], or github).",
 )
-@click.option("--dry-run", is_flag=True, help="Show what would be added, changed (with a diff) and removed; write nothing.")
 @click.option(
-    "--prune", is_flag=True, help="Remove pages whose brief no longer exists (kept otherwise, and always when edited by hand)."
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be added, changed (with a diff) and removed; write nothing.",
 )
-@click.option("--push", is_flag=True, help="Push the commit; on a rejected push, fetch, rebase and retry once.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove pages whose brief no longer exists (kept otherwise, and always when edited by hand).",
+)
+@click.option(
+    "--push", is_flag=True, help="Push the commit; on a rejected push, fetch, rebase and retry once."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def publish(wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: bool, push: bool, quiet: bool) -> None:
+def publish(
+    wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: bool, push: bool, quiet: bool
+) -> None:
     """Publish every brief as a page of an internal wiki.
 
     Pages are named from each brief's id, so retitling never moves a page; an index by week, a page
     per tag and (GitHub, GitLab) a sidebar, unless the wiki has its own, are generated. Only changed pages are written; pages
     briefgen did not create are never touched, nor pruned when edited by hand. In a Git clone, one
     commit records the changed pages.
-
-    \b
-    Exit codes:
-      0  published, or nothing to do
-      1  some brief had errors (the others were published)
-      2  usage or configuration error
-      3  refused: a page briefgen did not create is in the way (nothing written)
-      4  git failed (the pages are written; the message says what to do)
     """
-    workspace = workspace_or_exit()
-    try:
-        config, folder = publishing.resolve(workspace, wiki, flavor)
-        report = publishing.publish(workspace, config, folder, dry_run=dry_run, prune=prune, push=push)
-    except BriefError as error:
-        print_problems(error.problems)
-        sys.exit(EXIT_USAGE)
-    except WikiUsageError as error:
-        _fail(error.message, error.hint, EXIT_USAGE)
-    except GitError as error:
-        _fail(error.message, error.hint, EXIT_GIT)
-    except Refused as refused:
-        for conflict in refused.conflicts:
-            click.secho(f"error: {conflict}", fg="red", err=True)
-        _fail(
-            "nothing was published",
-            "move or rename those files: briefgen never overwrites a page it did not create",
-            EXIT_REFUSED,
-        )
+    workspace = find_workspace()
+    config, folder = publishing.resolve(workspace, wiki, flavor)
+    report = publishing.publish(workspace, config, folder, dry_run=dry_run, prune=prune, push=push)
     for result in report.results:
-        print_problems(result.problems)
+        show_problems(result.problems)
     if report.prune_skipped:
         warn("some briefs have errors, so no page was pruned this time (their pages are kept)")
     for name in report.plan.skipped if report.plan else ():
-        warn(f"{name} is the wiki's own (briefgen did not write it): left alone; set wiki.sidebar = false to say so")
+        warn(
+            f"{name} is the wiki's own (briefgen did not write it): left alone; set wiki.sidebar = false to say so"
+        )
     for name in report.plan.ignored if report.plan else ():
         warn(
             f"{MANIFEST_NAME} lists {name}, which is not a page name briefgen gives a {report.flavor} page: "
@@ -142,5 +127,5 @@ def publish(wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: 
         )
     _show(report, quiet)
     if report.git_error:
-        _fail(report.git_error.message, report.git_error.hint, EXIT_GIT)
-    sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
+        raise report.git_error
+    sys.exit(ExitCode.FAILED if report.failed else ExitCode.OK)

@@ -7,12 +7,21 @@ import sys
 
 import click
 
-from briefgen.commands.common import EXIT_OK, EXIT_USAGE, warn, workspace_or_exit
+from briefgen.commands.common import warn
+from briefgen.config import find_workspace
+from briefgen.errors import ConfigError, ExitCode, exit_codes_help, unplaced
 from briefgen.preview import PreviewServer
 
 
-@click.command()
-@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.command(epilog=exit_codes_help(ExitCode.OK, ExitCode.USAGE))
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port (0: any free one).",
+)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -27,10 +36,10 @@ def serve(port: int, host: str) -> None:
     pages reload by themselves when a brief, template, stylesheet or the config is saved. A brief
     with errors shows them, one file:line:column line each, instead of its page.
 
-    Stop with Ctrl-C. Exit codes: 0 stopped; 2 bad configuration, or the address or port cannot be
-    used (for example another server already listens on it: pick another with --port).
+    Stop with Ctrl-C (exit 0). A bad configuration, or an address or port that cannot be used (another
+    server already listens on it: pick another with --port), is exit 2.
     """
-    workspace = workspace_or_exit()
+    workspace = find_workspace()
     try:
         server = PreviewServer(workspace.root, host, port, log=lambda message: click.echo(message, err=True))
     except OSError as error:
@@ -38,8 +47,7 @@ def serve(port: int, host: str) -> None:
             reason, hint = "the port is already in use", "choose another with --port"
         else:
             reason, hint = error.strerror or str(error), "check --host: 127.0.0.1 serves this machine only"
-        click.secho(f"error: cannot serve on {host}:{port}: {reason} ({hint})", fg="red", err=True)
-        sys.exit(EXIT_USAGE)
+        raise ConfigError(unplaced(f"cannot serve on {host}:{port}: {reason}", hint)) from None
     if not server.loopback:
         warn(f"listening on {host}: anyone who can reach this machine can read these briefs")
     click.echo(f"Serving {workspace.root} at {server.url} (Ctrl-C to stop)")
@@ -49,4 +57,4 @@ def serve(port: int, host: str) -> None:
         click.echo("stopped", err=True)
     finally:
         server.close()
-    sys.exit(EXIT_OK)
+    sys.exit(ExitCode.OK)

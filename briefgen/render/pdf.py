@@ -58,7 +58,9 @@ def _states(root: Path, names: set[str]) -> dict[str, tuple[int, int]]:
     return states
 
 
-def _shared_sheet(html: str, base_url: str, root: Path, fetcher: WorkspaceFetcher, collect: _Collect) -> tuple[str, list[CSS]]:
+def _shared_sheet(
+    html: str, base_url: str, root: Path, fetcher: WorkspaceFetcher, collect: _Collect
+) -> tuple[str, list[CSS]]:
     """The page without its <style>, and that style parsed once per worker.
 
     Only for a page whose one <style> is all its author CSS: WeasyPrint gives `stylesheets=` the

@@ -11,7 +11,9 @@ from briefgen.sources.article import Article, _Builder
 from briefgen.sources.lines import _set
 from briefgen.sources.metadata import _as_date, _find_date, _http_url, hashtags
 
-_SKIP_TAGS = _set("script style noscript template svg math nav aside footer form button select textarea iframe object canvas")
+_SKIP_TAGS = _set(
+    "script style noscript template svg math nav aside footer form button select textarea iframe object canvas"
+)
 _BLOCK_TAGS = _set(
     """p div section article main header h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr td th
     thead tbody caption figure figcaption hr br address details summary"""
@@ -70,7 +72,9 @@ class _HtmlReader(HTMLParser):
         self.canonical: str | None = None
 
     def _skipping(self) -> bool:
-        return bool(self.skip_depth) or any(tag in _SKIP_TAGS or tag in ("head", "title") for tag in self.stack)
+        return bool(self.skip_depth) or any(
+            tag in _SKIP_TAGS or tag in ("head", "title") for tag in self.stack
+        )
 
     def _flush(self) -> None:
         text = " ".join("".join(self.buffer).split())

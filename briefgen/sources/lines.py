@@ -15,14 +15,19 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_MINOR_WORDS = _set("a an and as at but by for from in into nor of on or per the to vs via with over under about than")
+_MINOR_WORDS = _set(
+    "a an and as at but by for from in into nor of on or per the to vs via with over under about than"
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•▪◦‣]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,7}|[A-Z])[.)]\s+(?=\S)")
 """`1. `, `1) `, `II. `, `A. `: a list item's number, or a heading's where the line stands alone (see `_is_prose`)."""
 _UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
-_BYLINE = re.compile(r"^(?:by|photo|image|picture|source|credit|credits|published|updated|posted|filed)\b", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^(?:by|photo|image|picture|source|credit|credits|published|updated|posted|filed)\b", re.IGNORECASE
+)
 _BOILERPLATE = re.compile(
-    r"(?:advertisement|read more|related|share|subscribe|sign up|click here|continue reading|watch|listen)\b", re.IGNORECASE
+    r"(?:advertisement|read more|related|share|subscribe|sign up|click here|continue reading|watch|listen)\b",
+    re.IGNORECASE,
 )
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 

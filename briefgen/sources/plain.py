@@ -62,7 +62,11 @@ def _read_plain(raw: str, path: Path) -> Article:
                 # `1. Background` alone between paragraphs of prose numbers a section; next to other
                 # numbered or bulleted lines it is one item of a list.
                 alone = len(block) == 1 and _is_prose(before) and _is_prose(after)
-                heading = alone and not in_front and _line_heading(_strip_number(first), line_mode=line_mode, between_prose=True)
+                heading = (
+                    alone
+                    and not in_front
+                    and _line_heading(_strip_number(first), line_mode=line_mode, between_prose=True)
+                )
             else:
                 between = _is_body(before) and _is_body(after)
                 heading = not in_front and _line_heading(first, line_mode=line_mode, between_prose=between)

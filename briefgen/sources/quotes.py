@@ -117,7 +117,11 @@ def closest_passage(needle: str, index: Normalised) -> QuoteMatch:
     def score(first: int, count: int) -> float:
         last = min(len(words), first + count) - 1
         matcher.set_seq1(index.text[words[first][0] : words[last][1]])
-        return matcher.ratio() if matcher.real_quick_ratio() > best[0] and matcher.quick_ratio() > best[0] else 0.0
+        return (
+            matcher.ratio()
+            if matcher.real_quick_ratio() > best[0] and matcher.quick_ratio() > best[0]
+            else 0.0
+        )
 
     for first in range(max(1, len(words) - size + 1)):
         ratio = score(first, size)

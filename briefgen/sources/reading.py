@@ -17,7 +17,9 @@ def detect_format(path: Path, text: str) -> Format:
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown", ".mdown", ".mkd"):
         return "markdown"
-    if suffix in (".html", ".htm", ".xhtml") or re.match(r"\s*(<!doctype\s+html|<html[\s>])", text[:1000], re.IGNORECASE):
+    if suffix in (".html", ".htm", ".xhtml") or re.match(
+        r"\s*(<!doctype\s+html|<html[\s>])", text[:1000], re.IGNORECASE
+    ):
         return "html"
     return "text"
 

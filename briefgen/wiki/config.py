@@ -15,12 +15,17 @@ class WikiConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str | None = Field(None, description="The wiki's Git clone (or MkDocs folder), relative to the workspace.")
+    path: str | None = Field(
+        None, description="The wiki's Git clone (or MkDocs folder), relative to the workspace."
+    )
     flavor: FlavorName = Field("github", description="github, gitlab, wikijs or mkdocs.")
     sidebar: bool = Field(
-        True, description="Write the sidebar (GitHub _Sidebar.md, GitLab _sidebar.md); false leaves a team's own alone."
+        True,
+        description="Write the sidebar (GitHub _Sidebar.md, GitLab _sidebar.md); false leaves a team's own alone.",
     )
     author_name: str = Field("briefgen", min_length=1, description="Author and committer of publish commits.")
     author_email: str = Field("briefgen@localhost", min_length=1)
     remote: str = Field("origin", min_length=1, description="Remote that --push pushes to.")
-    branch: str | None = Field(None, min_length=1, description="Branch to push; default: the clone's current branch.")
+    branch: str | None = Field(
+        None, min_length=1, description="Branch to push; default: the clone's current branch."
+    )

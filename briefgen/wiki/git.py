@@ -14,15 +14,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.errors import NeedsAttention, unplaced
+
 TIMEOUT = 300
 """Seconds one git command may take (a push over a slow link included) before it is abandoned."""
 
 
-class GitError(Exception):
+class GitError(NeedsAttention):
+    """A git command failed: what git said, and what to do (a person must act, so exit 5)."""
+
     def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+        super().__init__(unplaced(message, hint))
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,13 @@ def _run(
     root: Path, args: Sequence[str], *, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     command = ["git", *args]
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1", "LC_ALL": "C", **(env or {})}
+    environment = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_LITERAL_PATHSPECS": "1",
+        "LC_ALL": "C",
+        **(env or {}),
+    }
     try:
         return subprocess.run(
             command,
@@ -62,10 +70,13 @@ def _run(
             check=False,
         )
     except FileNotFoundError:
-        raise GitError("git is not installed", "install it (apt-get install git), or publish into a plain folder") from None
+        raise GitError(
+            "git is not installed", "install it (apt-get install git), or publish into a plain folder"
+        ) from None
     except subprocess.TimeoutExpired:
         raise GitError(
-            f"`git {' '.join(args)}` took more than {TIMEOUT}s and was stopped", "check the network and the remote"
+            f"`git {' '.join(args)}` took more than {TIMEOUT}s and was stopped",
+            "check the network and the remote",
         ) from None
 
 
@@ -98,7 +109,9 @@ class Repo:
     ) -> subprocess.CompletedProcess[bytes]:
         return _run(self.root, args, stdin=stdin, env=env)
 
-    def _check(self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, hint: str = "") -> str:
+    def _check(
+        self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, hint: str = ""
+    ) -> str:
         process = self.git(*args, stdin=stdin, env=env)
         if process.returncode != 0:
             raise GitError(f"`git {args[0]}` failed in {self.root}: {_said(process)}", hint)
@@ -127,7 +140,12 @@ class Repo:
         """Commit exactly `paths` (nothing else the index may hold) as `name <email>`; the new commit's id."""
         spec = b"\0".join(p.encode() for p in paths)
         self._check("add", "--all", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=spec)
-        identity = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+        identity = {
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+        }
         self._check(
             "commit",
             "--quiet",
@@ -146,7 +164,8 @@ class Repo:
         process = self.git("symbolic-ref", "--quiet", "--short", "HEAD")
         if process.returncode != 0:
             raise GitError(
-                f"{self.root} is not on a branch (detached HEAD)", "check out the wiki's branch, or set branch in [wiki]"
+                f"{self.root} is not on a branch (detached HEAD)",
+                "check out the wiki's branch, or set branch in [wiki]",
             )
         return process.stdout.decode().strip()
 
@@ -154,12 +173,15 @@ class Repo:
         """Push HEAD to `remote`/`branch`; on a non-fast-forward, fetch, rebase once and push once more."""
         if self.git("remote", "get-url", remote).returncode != 0:
             raise GitError(
-                f"the wiki clone has no remote named {remote!r}", "set remote in [wiki], or add it with git remote add"
+                f"the wiki clone has no remote named {remote!r}",
+                "set remote in [wiki], or add it with git remote add",
             )
         first = self._push(remote, branch)
         if first is not None:
             return Pushed(remote, branch, first, rebased=False)
-        self._check("fetch", "--quiet", remote, branch, hint="the push was rejected and fetching the remote failed")
+        self._check(
+            "fetch", "--quiet", remote, branch, hint="the push was rejected and fetching the remote failed"
+        )
         rebase = self.git("-c", "rebase.autoStash=true", "rebase", "--quiet", "FETCH_HEAD")
         if rebase.returncode != 0:
             self.git("rebase", "--abort")
@@ -183,9 +205,12 @@ class Repo:
         flags = [line.split("\t", 1)[0] for line in lines if "\t" in line]
         if process.returncode == 0:
             return all(flag == "=" for flag in flags) if flags else False
-        text = process.stdout.decode("utf-8", errors="replace") + process.stderr.decode("utf-8", errors="replace")
+        text = process.stdout.decode("utf-8", errors="replace") + process.stderr.decode(
+            "utf-8", errors="replace"
+        )
         if "!" in flags and ("non-fast-forward" in text or "fetch first" in text):
             return None
         raise GitError(
-            f"`git push` to {remote}/{branch} failed: {_said(process)}", "the commit is kept locally; publish --push again later"
+            f"`git push` to {remote}/{branch} failed: {_said(process)}",
+            "the commit is kept locally; publish --push again later",
         )

@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.problems import BriefError, Problem
+from briefgen.errors import ConfigError
+from briefgen.problems import Problem
 
 MANIFEST_NAME = ".briefgen-wiki.json"
 FORMAT = 1
@@ -50,12 +51,16 @@ def load_manifest(root: Path) -> WikiManifest:
     except FileNotFoundError:
         return WikiManifest()
     except (OSError, UnicodeDecodeError) as error:
-        raise BriefError([Problem(str(path), 1, 1, f"cannot read the wiki manifest: {error}")]) from None
-    hint = "restore it with git, or delete it to let briefgen adopt only pages identical to what it would write"
+        raise ConfigError([Problem(str(path), 1, 1, f"cannot read the wiki manifest: {error}")]) from None
+    hint = (
+        "restore it with git, or delete it to let briefgen adopt only pages identical to what it would write"
+    )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BriefError([Problem(str(path), error.lineno, error.colno, f"not valid JSON: {error.msg}", hint=hint)]) from None
+        raise ConfigError(
+            [Problem(str(path), error.lineno, error.colno, f"not valid JSON: {error.msg}", hint=hint)]
+        ) from None
     try:
         pages = {
             str(name): Owned(str(entry["sha256"]), str(entry["brief"]) if entry.get("brief") else None)
@@ -63,8 +68,12 @@ def load_manifest(root: Path) -> WikiManifest:
         }
         flavor = data.get("flavor")
     except (KeyError, TypeError, AttributeError):
-        raise BriefError([Problem(str(path), 1, 1, "not a briefgen wiki manifest (no valid 'pages' table)", hint=hint)]) from None
+        raise ConfigError(
+            [Problem(str(path), 1, 1, "not a briefgen wiki manifest (no valid 'pages' table)", hint=hint)]
+        ) from None
     for name in pages:
         if name.startswith("/") or ".." in name.split("/"):
-            raise BriefError([Problem(str(path), 1, 1, f"page path {name!r} points outside the wiki", hint=hint)])
+            raise ConfigError(
+                [Problem(str(path), 1, 1, f"page path {name!r} points outside the wiki", hint=hint)]
+            )
     return WikiManifest(pages, flavor if isinstance(flavor, str) else None)

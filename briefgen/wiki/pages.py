@@ -48,7 +48,9 @@ class PageClash(Exception):
         self.brief = brief
 
 
-def build_pages(briefs: Sequence[Brief], config: Config, templates: Templates, flavor: Flavor, sidebar: bool) -> list[Page]:
+def build_pages(
+    briefs: Sequence[Brief], config: Config, templates: Templates, flavor: Flavor, sidebar: bool
+) -> list[Page]:
     """Every page for these briefs, in a stable order; raises PageClash when two want one file."""
     ordered = sorted(briefs, key=lambda b: (-b.date.toordinal(), b.id or ""))
     tags = _tags(ordered)
@@ -115,9 +117,15 @@ def _entry(brief: Brief, source: str, config: Config, flavor: Flavor) -> dict[st
     }
 
 
-def _tag_links(names: Sequence[str], source: str, flavor: Flavor, counts: dict[str, int] | None = None) -> list[dict[str, Any]]:
+def _tag_links(
+    names: Sequence[str], source: str, flavor: Flavor, counts: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     return [
-        {"name": name, "link": flavor.link(source, flavor.tag(tag_slug(name))), "count": (counts or {}).get(name, 0)}
+        {
+            "name": name,
+            "link": flavor.link(source, flavor.tag(tag_slug(name))),
+            "count": (counts or {}).get(name, 0),
+        }
         for name in names
     ]
 
@@ -190,7 +198,11 @@ def week_span(monday: dt.date) -> str:
 
 
 def _index_page(
-    ordered: Sequence[Brief], tags: dict[str, tuple[str, list[Brief]]], config: Config, templates: Templates, flavor: Flavor
+    ordered: Sequence[Brief],
+    tags: dict[str, tuple[str, list[Brief]]],
+    config: Config,
+    templates: Templates,
+    flavor: Flavor,
 ) -> Page:
     path = flavor.index()
     title = "Briefs"
@@ -209,7 +221,9 @@ def _index_page(
     return Page(path, _finish(text))
 
 
-def _tag_page(slug: str, name: str, tagged: list[Brief], config: Config, templates: Templates, flavor: Flavor) -> Page:
+def _tag_page(
+    slug: str, name: str, tagged: list[Brief], config: Config, templates: Templates, flavor: Flavor
+) -> Page:
     path = flavor.tag(slug)
     title = f"Briefs tagged #{name}"
     info = PageInfo(title, tagged[0].date, f"Every brief tagged #{name}, newest first.", ())

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from briefgen.building import BriefResult, discover, load_all
 from briefgen.config import Workspace
-from briefgen.problems import BriefError, Problem
+from briefgen.errors import ConfigError, unplaced
+from briefgen.loading import read_briefs
+from briefgen.outcome import Outcome
+from briefgen.problems import Problem
 from briefgen.templates import Templates
 from briefgen.wiki.config import FlavorName, WikiConfig
 from briefgen.wiki.flavors import Flavor, flavor_for
@@ -35,21 +37,12 @@ markdown_extensions:  # what brief fields may use: footnotes ([^1]) and tables
 """
 
 
-class WikiUsageError(Exception):
-    """The wiki cannot be used as asked (no path, a missing folder, a push without Git)."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-
 @dataclass
 class PublishReport:
     wiki: Path
     flavor: FlavorName
     dry_run: bool
-    results: list[BriefResult] = field(default_factory=list)
+    results: list[Outcome] = field(default_factory=list)
     plan: Plan | None = None
     repo: bool = False
     commit: str | None = None
@@ -70,7 +63,11 @@ def resolve(workspace: Workspace, wiki: Path | None, flavor: FlavorName | None) 
         config = config.model_copy(update={"flavor": flavor})
     if wiki is None:
         if config.path is None:
-            raise WikiUsageError("no wiki given", "pass --wiki PATH, or set path in the [wiki] table of briefgen.toml")
+            raise ConfigError(
+                unplaced(
+                    "no wiki given", "pass --wiki PATH, or set path in the [wiki] table of briefgen.toml"
+                )
+            )
         wiki = workspace.root / config.path
     return config, wiki.resolve()
 
@@ -90,45 +87,72 @@ def _mkdocs_docs(folder: Path) -> str:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise BriefError([Problem(str(path), line, column, f"cannot read the MkDocs config: {error}")]) from None
+        raise ConfigError(
+            [Problem(str(path), line, column, f"cannot read the MkDocs config: {error}")]
+        ) from None
     docs = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
     if not isinstance(docs, str) or Path(docs).is_absolute() or ".." in Path(docs).parts:
-        raise BriefError(
-            [Problem(str(path), 1, 1, "docs_dir must be a folder inside the MkDocs project for briefgen to publish into it")]
+        raise ConfigError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "docs_dir must be a folder inside the MkDocs project for briefgen to publish into it",
+                )
+            ]
         )
     return Path(docs).as_posix()
 
 
 def publish(
-    workspace: Workspace, config: WikiConfig, wiki: Path, *, dry_run: bool = False, prune: bool = False, push: bool = False
+    workspace: Workspace,
+    config: WikiConfig,
+    wiki: Path,
+    *,
+    dry_run: bool = False,
+    prune: bool = False,
+    push: bool = False,
 ) -> PublishReport:
-    """Publish every brief of the workspace into `wiki`. Raises WikiUsageError, BriefError (bad config
+    """Publish every brief of the workspace into `wiki`. Raises ConfigError (no usable wiki, bad config
     or manifest) or Refused (a page that is not briefgen's is in the way) before writing anything."""
     report = PublishReport(wiki, config.flavor, dry_run)
     creating = config.flavor == "mkdocs" and not wiki.exists()  # a MkDocs folder may be new (made on write)
     if not wiki.is_dir() and not creating:
-        hint = "clone the wiki's Git repository first" if config.flavor != "mkdocs" else "create the folder or fix the path"
-        raise WikiUsageError(f"{wiki} is not a folder", hint)
+        hint = (
+            "clone the wiki's Git repository first"
+            if config.flavor != "mkdocs"
+            else "create the folder or fix the path"
+        )
+        raise ConfigError(unplaced(f"{wiki} is not a folder", hint))
     repo = Repo.at(wiki) if wiki.exists() else None
     report.repo = repo is not None
     if push and repo is None:
-        raise WikiUsageError(f"--push needs a Git clone, and {wiki} is not the top of one", "clone the wiki, or drop --push")
+        raise ConfigError(
+            unplaced(
+                f"--push needs a Git clone, and {wiki} is not the top of one",
+                "clone the wiki, or drop --push",
+            )
+        )
 
     flavor: Flavor = flavor_for(config.flavor, _mkdocs_docs(wiki) if config.flavor == "mkdocs" else "")
-    files, missing = discover(workspace, ())
-    loaded = load_all(workspace, files)
-    report.results = [BriefResult(p.file, problems=[p]) for p in missing] + [result for result, _ in loaded]
+    loaded = read_briefs(workspace)
+    report.results = [result for result, _ in loaded]
     good = [(result, item) for result, item in loaded if item is not None]
     templates = Templates(workspace.root)
     while True:
         try:
-            pages = build_pages([item.brief for _, item in good], workspace.config, templates, flavor, config.sidebar)
+            pages = build_pages(
+                [item.brief for _, item in good], workspace.config, templates, flavor, config.sidebar
+            )
             break
         except PageClash as clash:  # that brief fails like a bad one; the others are still published
             result, item = next((r, i) for r, i in good if i.brief.id == clash.brief)
             line, column = item.positions.of(("id",))
             message = f"page name clash: {clash}"
-            result.problems.append(Problem(item.display, line, column, message, "id", "give the brief another id"))
+            result.problems.append(
+                Problem(item.display, line, column, message, "id", "give the brief another id")
+            )
             good = [pair for pair in good if pair[1] is not item]
     report.prune_skipped = prune and report.failed > 0
     scaffold = {MKDOCS_CONFIG: MKDOCS_SCAFFOLD} if config.flavor == "mkdocs" else {}
@@ -143,7 +167,9 @@ def publish(
     try:
         status = repo.status(report.plan.paths())
         if status.paths:
-            report.commit = repo.commit(status.paths, commit_message(status), config.author_name, config.author_email)
+            report.commit = repo.commit(
+                status.paths, commit_message(status), config.author_name, config.author_email
+            )
         if push:
             report.pushed = repo.push(config.remote, config.branch or repo.current_branch())
     except GitError as error:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from briefgen.errors import NeedsAttention, unplaced
 from briefgen.wiki.flavors import Flavor
 from briefgen.wiki.manifest import MANIFEST_NAME, Owned, WikiManifest, digest
 from briefgen.wiki.pages import Page
@@ -74,11 +75,14 @@ class Plan:
         return written | set(self.unchanged) | set(self.scaffold) | {MANIFEST_NAME}
 
 
-class Refused(Exception):
-    """A file that briefgen did not create is where one of its pages must go."""
+class Refused(NeedsAttention):
+    """A file that briefgen did not create is where one of its pages must go: nothing is written."""
 
     def __init__(self, conflicts: list[str]) -> None:
-        super().__init__("; ".join(conflicts))
+        hint = "move or rename those files: briefgen never overwrites a page it did not create"
+        super().__init__(
+            [*(unplaced(conflict) for conflict in conflicts), unplaced("nothing was published", hint)]
+        )
         self.conflicts = conflicts
 
 
@@ -130,7 +134,9 @@ def plan(
             if page.optional:  # the team's own sidebar: theirs to keep, and no reason to refuse the rest
                 result.skipped.append(page.path)
             else:
-                result.conflicts.append(f"{page.path} exists and briefgen did not create it (it is not in {MANIFEST_NAME})")
+                result.conflicts.append(
+                    f"{page.path} exists and briefgen did not create it (it is not in {MANIFEST_NAME})"
+                )
             continue
         else:
             edited = digest(current) != mine.sha256

@@ -1,0 +1,30 @@
+"""What happened to one input of a command (a brief built, checked or published; a digest made):
+the files written and every problem found, errors and warnings alike. Every command reports its
+work as Outcomes, so "how many failed" and "print what went wrong" are written once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.problems import Problem
+
+
+@dataclass
+class Outcome:
+    source: str
+    """The input as the user would type it (`briefs/x.yaml`, `digest-2025-W41`)."""
+    id: str | None = None
+    written: dict[str, Path] = field(default_factory=dict)
+    """Format → file written."""
+    problems: list[Problem] = field(default_factory=list)
+    fetched: set[str] = field(default_factory=set)
+    """Workspace files a renderer loaded (a template's logo): inputs beside the brief and its sources."""
+
+    @property
+    def ok(self) -> bool:
+        return not any(problem.is_error for problem in self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if not problem.is_error]
