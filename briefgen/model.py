@@ -68,6 +68,11 @@ class Handling(StrEnum):
         """Restrictiveness, so a digest can carry the most restrictive marking of its briefs."""
         return list(Handling).index(self)
 
+    @property
+    def slug(self) -> str:
+        """The marking as a CSS class and a folder name: `TLP:AMBER+STRICT` → `tlp-amber-strict`."""
+        return self.value.lower().replace("tlp:", "tlp-").replace("+", "-")
+
 
 def slugify(text: str) -> str:
     """A safe id from a file name: lowercase ASCII letters, digits and single hyphens."""

@@ -16,6 +16,11 @@ from typing import Any, Literal
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
+def one_line(text: str) -> str:
+    """Any text as one line with single spaces (a library's multi-line message inside a problem line)."""
+    return " ".join(str(text).split())
+
+
 def printable(text: str) -> str:
     """One line, nothing a terminal obeys or reorders: a file name or key with a line break, `\\e[2J`
     or U+202E is echoed escaped, so no input can forge or hide an error line."""

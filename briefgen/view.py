@@ -35,7 +35,7 @@ def prepare(brief: Brief, config: Config) -> dict[str, Any]:
     return {
         "brief": brief,
         "handling": str(handling),
-        "handling_class": str(handling).lower().replace("tlp:", "tlp-").replace("+", "-"),
+        "handling_class": handling.slug,
         "paper": config.paper,
         "version": __version__,
         "front_matter": front_matter,

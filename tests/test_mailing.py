@@ -403,7 +403,11 @@ def test_a_connection_lost_after_the_message_went_out_is_not_sent_again(ws: Path
         assert "it may have been delivered" in first.stderr and "Traceback" not in first.stderr
         assert [e["status"] for e in ledger(ws)] == ["uncertain"]
         again = run("mail", NAME, "--to", "team")
-        assert again.exit_code == ExitCode.NEEDS_ATTENTION and "--resend" in again.stderr and "nothing sent" in again.stderr
+        assert (
+            again.exit_code == ExitCode.NEEDS_ATTENTION
+            and "--resend" in again.stderr
+            and "nothing sent" in again.stderr
+        )
         assert len(recorder.received) == 1, "neither a retry nor the next run sent it again"
         assert run("mail", NAME, "--to", "team", "--resend").exit_code == 0, (
             "a person decided: it did not arrive"
@@ -419,7 +423,9 @@ def test_resend_after_an_unknown_outcome_skips_those_known_to_have_it(ws: Path) 
         assert run("mail", NAME, "--to", "team").exit_code == ExitCode.NEEDS_ATTENTION  # partial: ann has it
         recorder.refuse.clear()
         recorder.drop_after_data = 1
-        assert run("mail", NAME, "--to", "team").exit_code == ExitCode.NEEDS_ATTENTION  # bob's copy: outcome unknown
+        assert (
+            run("mail", NAME, "--to", "team").exit_code == ExitCode.NEEDS_ATTENTION
+        )  # bob's copy: outcome unknown
         assert run("mail", NAME, "--to", "team", "--resend").exit_code == 0  # a person says: bob has nothing
     assert [r.rcpt_tos for r in recorder.received] == [
         ["ann@example.org"],

@@ -254,7 +254,11 @@ def test_workspace_pdf_css_applies_and_its_warnings_reach_every_brief(workspace:
     )
     result = run("build", "-f", "pdf", "-j", "1")
     assert result.exit_code == 0, result.stderr
-    warned = {line.split(":")[0] for line in result.stderr.splitlines() if ": warning: pdf: " in line and "colour" in line}
+    warned = {
+        line.split(":")[0]
+        for line in result.stderr.splitlines()
+        if ": warning: pdf: " in line and "colour" in line
+    }
     assert warned == {f"briefs/{EXAMPLE_ID}.yaml", "briefs/second.yaml"}, result.stderr
     for name in (EXAMPLE_ID, "second"):
         reader = PdfReader(workspace / "build" / "pdf" / f"{name}.pdf")

@@ -11,7 +11,7 @@ import yaml
 
 from briefgen.config import find_workspace
 from briefgen.loading import load_brief
-from briefgen.scaffold import render_brief, scaffold
+from briefgen.new import render_brief, scaffold
 from briefgen.schema import schema_json
 from briefgen.sources import parse_article, read_article
 from tests.conftest import run

@@ -189,7 +189,7 @@ def build_command(
         with _terminate_as_interrupt():
             report = run_once(workspace, paths, chosen, out, force, jobs, quiet)
             if watch:
-                from briefgen.watching import watch_and_rebuild
+                from briefgen.building.watching import watch_and_rebuild
 
                 watch_and_rebuild(workspace, out, rebuild)
                 sys.exit(ExitCode.OK)

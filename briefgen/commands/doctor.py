@@ -7,7 +7,7 @@ import sys
 import click
 
 from briefgen.config import find_workspace
-from briefgen.diagnostics import run_checks
+from briefgen.doctor import run_checks
 from briefgen.errors import ConfigError, ExitCode, exit_codes_help
 
 MARKS = {"ok": ("ok", "green"), "warning": ("warn", "yellow"), "missing": ("MISSING", "red")}

@@ -9,8 +9,8 @@ import click
 
 from briefgen.config import find_workspace
 from briefgen.errors import ExitCode, exit_codes_help
+from briefgen.new import scaffold
 from briefgen.problems import display_path
-from briefgen.scaffold import scaffold
 
 
 @click.command(

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from briefgen.problems import one_line
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 50_000
@@ -151,10 +153,6 @@ class _Builder:
             self.positions.keys[(*loc, key)] = (key_line, key_column)
             result[key] = self.build(value_node, (*loc, key))
         return result
-
-
-def one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 def _decode(data: bytes) -> str:

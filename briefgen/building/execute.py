@@ -1,0 +1,78 @@
+"""Execute: render the planned tasks, in-process without PDFs, in a process pool with them.
+
+PDFs are made in a process pool (WeasyPrint is neither thread-safe nor fast under threads) whose
+workers set up WeasyPrint once; each brief runs under a time limit, and a worker that hangs or dies
+costs that brief only. Builds without PDF run in-process and never import WeasyPrint."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future, as_completed
+from typing import Any
+
+from briefgen.building import worker
+from briefgen.building.manifest import Entry
+from briefgen.config import Workspace
+from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.outcome import Outcome
+from briefgen.problems import Problem
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def execute(
+    workspace: Workspace, tasks: list[tuple[worker.Task, Entry, str]], jobs: int | None
+) -> Iterator[tuple[tuple[worker.Task, Entry, str], Outcome]]:
+    """Outcomes in completion order: in-process without PDFs, in a process pool with them."""
+    if not tasks:
+        return
+    timeout = workspace.config.pdf_timeout
+    with_pdf = any("pdf" in task.formats for task, _, _ in tasks)
+    if not with_pdf:
+        worker.init(workspace.root, workspace.config, with_pdf=False)
+        for item in tasks:
+            try:
+                with time_limit(timeout):
+                    outcome = worker.render(item[0])
+            except TimeLimitExceeded:
+                outcome = Outcome(item[0].source, problems=[too_slow(item[0].source, timeout)])
+            yield item, outcome
+        return
+    from pebble import ProcessExpired, ProcessPool
+
+    workers = max(1, min(jobs or default_jobs(), len(tasks)))
+    pool = ProcessPool(
+        max_workers=workers, initializer=worker.init, initargs=(workspace.root, workspace.config, True)
+    )
+    try:
+        futures: dict[Future[Any], tuple[worker.Task, Entry, str]] = {
+            pool.schedule(worker.render, (item[0],), timeout=timeout): item for item in tasks
+        }
+        for future in as_completed(futures):
+            item = futures[future]
+            try:
+                outcome = future.result()
+            except TimeoutError:
+                outcome = Outcome(item[0].source, problems=[too_slow(item[0].source, timeout)])
+            except ProcessExpired as error:
+                message = f"the rendering process died (exit code {error.exitcode})"
+                outcome = Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
+            except Exception as error:  # one brief's failure must not end the build
+                message = f"rendering failed: {type(error).__name__}: {error}"
+                outcome = Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
+            yield item, outcome
+    except BaseException:
+        pool.stop()
+        raise
+    finally:
+        pool.close()
+        pool.join()
+
+
+def too_slow(source: str, timeout: float) -> Problem:
+    message = f"rendering took longer than {timeout:g} s and was stopped"
+    hint = "raise pdf_timeout in briefgen.toml, or look for what makes this brief so slow"
+    return Problem(source, 1, 1, message, hint=hint)

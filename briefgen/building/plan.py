@@ -1,0 +1,136 @@
+"""Plan: which briefs are stale. A brief is rebuilt only when its file, a workspace file it
+references, the templates and CSS, the config or the versions of briefgen and WeasyPrint changed
+since the manifest was written. Unchanged briefs are recognised from `stat` alone, without reading YAML."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.building import worker
+from briefgen.building.manifest import Entry, FileState, Manifest
+from briefgen.config import Format, Workspace
+from briefgen.loading import Ids, LoadedBrief, read_one
+from briefgen.outcome import Outcome
+from briefgen.problems import Problem, display_path
+from briefgen.templates import Templates
+
+
+def fingerprint(workspace: Workspace, templates: Templates) -> str:
+    """What every output shares: templates and CSS in use, the settings that shape output, versions."""
+    settings = workspace.config.model_dump_json(exclude={"briefs", "out", "formats", "pdf_timeout"})
+    try:
+        weasyprint = metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        weasyprint = "absent"
+    parts = [templates.fingerprint(), settings, __version__, weasyprint]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def references(workspace: Workspace, item: LoadedBrief) -> dict[str, FileState]:
+    """Workspace files the brief points at; only those inside the workspace count (or are ever read)."""
+    root = workspace.root.resolve()
+    deps: dict[str, FileState] = {}
+    for source in item.brief.sources:
+        if not source.file:
+            continue
+        try:
+            path = (root / source.file).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                deps[path.relative_to(root).as_posix()] = FileState.of(path)
+        except (
+            OSError,
+            ValueError,
+            RuntimeError,
+        ):  # unreadable, unnameable, a symlink loop: not a dependency
+            continue
+    return deps
+
+
+def add_files(deps: dict[str, FileState], root: Path, names: set[str]) -> None:
+    """Workspace files as dependencies; one that is gone is left out, so the key changes and the brief is rebuilt."""
+    for name in sorted(names):
+        with contextlib.suppress(OSError):
+            deps[name] = FileState.of(root / name)
+
+
+def unchanged(entry: Entry, path: Path, root: Path) -> Entry | None:
+    """The entry with refreshed stats when neither the brief nor its references changed, else None."""
+    brief = entry.brief.still_matches(path)
+    if brief is None:
+        return None
+    deps: dict[str, FileState] = {}
+    for name, state in entry.deps.items():
+        current = state.still_matches(root / name)
+        if current is None:
+            return None
+        deps[name] = current
+    return Entry(entry.id, brief, deps, dict(entry.outputs))
+
+
+@dataclass
+class Plan:
+    tasks: list[tuple[worker.Task, Entry, str]] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
+    skipped: int = 0
+    seen: set[str] = field(default_factory=set)
+
+
+def stale_formats(entry: Entry, formats: list[Format], out: Path, key: str) -> list[Format]:
+    stale: list[Format] = []
+    for fmt in formats:
+        target = worker.output_path(out, fmt, entry.id)
+        if entry.outputs.get(fmt) != (target.relative_to(out).as_posix(), key) or not target.is_file():
+            stale.append(fmt)
+    return stale
+
+
+def make_plan(
+    workspace: Workspace,
+    files: list[Path],
+    manifest: Manifest,
+    formats: list[Format],
+    out: Path,
+    print_: str,
+    force: bool,
+) -> Plan:
+    plan = Plan()
+    ids = Ids()
+    root = workspace.root
+    for path in files:
+        source = display_path(path, root)
+        plan.seen.add(source)
+        known = manifest.entries.get(source)  # even with --force: its outputs' names, to replace or remove
+        fresh = unchanged(known, path, root) if known and not force else None
+        up_to_date = fresh is not None and not stale_formats(fresh, formats, out, fresh.key(print_))
+        if fresh is not None and up_to_date and ids.claim(fresh.id, source) is None:
+            manifest.entries[source] = fresh
+            plan.skipped += 1
+            continue
+        result, item = read_one(workspace, path, ids)
+        if item is None:
+            plan.failed.append(result)
+            continue
+        assert item.brief.id is not None
+        try:
+            state = FileState.of(path)
+        except OSError as error:
+            result.problems.append(Problem(source, 1, 1, f"cannot read file: {error}"))
+            plan.failed.append(result)
+            continue
+        old_outputs = dict(known.outputs) if known else {}
+        deps = references(workspace, item)
+        if known:  # the files its last PDF loaded (a template's logo) are inputs still
+            add_files(deps, root, set(known.deps) - set(deps))
+        entry = Entry(item.brief.id, state, deps, old_outputs)
+        stale = formats if force else stale_formats(entry, formats, out, entry.key(print_))
+        if not stale:
+            manifest.entries[source] = entry
+            plan.skipped += 1
+            continue
+        plan.tasks.append((worker.Task(source, item.brief, stale, out), entry, entry.key(print_)))
+    return plan
