@@ -2,8 +2,9 @@
 and is imported only when it runs (or when `--help` lists it), so `briefgen --version` stays instant
 and no command pays for another's imports.
 
-Exit codes scripts can trust: 0 all good, 1 some brief had errors (the others were still built),
-2 usage or configuration error. Commands may document more specific codes of their own.
+Errors have one path: a command raises a `BriefgenError` (errors.py), and click's handler calls its
+`show()` (one line per problem) and exits with its code from the one `ExitCode` table, which means the
+same for every command. Ctrl-C in any command is `ExitCode.INTERRUPTED`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import importlib
 import click
 
 from briefgen import __version__
+from briefgen.errors import ExitCode
 
 COMMANDS: dict[str, str] = {
     "build": "briefgen.commands.build:build_command",
@@ -29,6 +31,13 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # commands that can stop cleanly (build, serve) catch it themselves first
+            click.echo("interrupted", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

@@ -107,7 +107,8 @@ def _render_format(fmt: Format, view: dict[str, Any], outcome: Outcome) -> bytes
         return None
     rendered = _state.pdf.render_pdf(_state.templates, view, _state.root)
     outcome.problems.extend(
-        Problem(outcome.source, 1, 1, message, "pdf", severity="warning") for message in rendered.warnings
+        Problem(outcome.source, 1, 1, message, "pdf", severity="warning", rule="pdf-warning")
+        for message in rendered.warnings
     )
     outcome.fetched |= rendered.files
     return rendered.data
