@@ -6,7 +6,8 @@ import ipaddress
 
 
 def is_loopback(host: str) -> bool:
-    """`localhost` or an address in 127.0.0.0/8 or ::1 (brackets allowed): reachable from this machine only."""
+    """`localhost` or an address in 127.0.0.0/8 or ::1 (brackets allowed): reachable from this machine
+    only."""
     if host == "localhost":
         return True
     try:

@@ -28,29 +28,16 @@ class ExitCode(IntEnum):
         member.meaning = meaning
         return member
 
-    OK = 0, "done: everything asked for was done (also when nothing needed doing, or for a dry run)"
-    FAILED = 1, "some input had errors (a brief, a missing requirement); every other one was still done"
-    USAGE = (
-        2,
-        "usage or configuration error (an option, briefgen.toml, an input that cannot be used): nothing was done",
-    )
-    NOTHING_MATCHED = (
-        3,
-        "nothing matched the selection, so nothing was written (a following step has nothing to do)",
-    )
-    TRY_AGAIN = (
-        4,
-        "a temporary failure outside briefgen (a mail server's 4xx, a lost connection): run again later",
-    )
+    OK = 0, "done (also when nothing needed doing, and for a dry run)"
+    FAILED = 1, "some input had errors; every other one was still done"
+    USAGE = 2, "usage or configuration error: nothing was done"
+    NOTHING_MATCHED = 3, "nothing matched: nothing was written, and a next step has nothing to do"
+    TRY_AGAIN = 4, "temporary failure outside briefgen (a mail server's 4xx, no connection): run again later"
     NEEDS_ATTENTION = (
         5,
-        "refused or failed outside briefgen, and running again will not help until a person acts (a mail server's "
-        "refusal, a partial or unknown delivery, a failed git command, a file briefgen did not write in the way)",
+        "refused or failed outside briefgen (a server, git, a file in the way): a person must act",
     )
-    INTERRUPTED = (
-        130,
-        "interrupted (Ctrl-C or kill): every output is its old or its new complete version; run again to finish",
-    )
+    INTERRUPTED = 130, "interrupted: every output is its old or its new complete version; run again to finish"
 
 
 def exit_codes_help(*codes: ExitCode) -> str:
@@ -76,7 +63,8 @@ class BriefgenError(click.ClickException):
 
 
 def show_problems(problems: list[Problem]) -> None:
-    """One line per problem on stderr, red for errors and yellow for warnings: the only way problems are printed."""
+    """One line per problem on stderr, red for errors and yellow for warnings: the only way problems are
+    printed."""
     for problem in problems:
         color = {"error": "red", "warning": "yellow"}.get(problem.severity)
         click.secho(str(problem), fg=color, err=True)
@@ -109,5 +97,6 @@ class NeedsAttention(BriefgenError):
 
 
 def unplaced(message: str, hint: str = "", *, severity: Severity = "error") -> Problem:
-    """A problem with no file to point at (a port in use, a git failure): printed as `error: message (hint)`."""
+    """A problem with no file to point at (a port in use, a git failure): printed as
+    `error: message (hint)`."""
     return Problem("", 1, 1, message, hint=hint, severity=severity)

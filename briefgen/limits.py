@@ -19,7 +19,8 @@ class TimeLimitExceeded(BaseException):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise TimeLimitExceeded in the block after `seconds` (SIGALRM: main thread only, elsewhere no limit)."""
+    """Raise TimeLimitExceeded in the block after `seconds` (SIGALRM: main thread only, elsewhere no
+    limit)."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return

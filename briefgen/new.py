@@ -106,7 +106,8 @@ def render_brief(
         "implications:",
         "  - for: TODO who is affected",
         "    text: TODO what it means for them.",
-        "    # likelihood: almost no chance, very unlikely, unlikely, roughly even chance, likely, very likely, almost certain",
+        "    # likelihood: almost no chance, very unlikely, unlikely, roughly even chance,"
+        " likely, very likely, almost certain",
         "",
         "sources:",
         f"  - id: {source_id}",

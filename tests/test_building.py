@@ -146,7 +146,8 @@ def test_an_image_a_template_loads_is_an_input(workspace: Path) -> None:
     )
     (workspace / "templates").mkdir()
     (workspace / "templates" / "brief.pdf.j2").write_text(
-        '{% extends "builtin/brief.pdf.j2" %}{% block tags %}<img src="assets/logo.svg" alt="logo">{% endblock %}',
+        '{% extends "builtin/brief.pdf.j2" %}'
+        '{% block tags %}<img src="assets/logo.svg" alt="logo">{% endblock %}',
         encoding="utf-8",
     )
     first = run("build", "-f", "pdf")
@@ -193,7 +194,8 @@ def test_a_markdown_render_that_never_ends_is_stopped_too(workspace: Path) -> No
     (workspace / "templates").mkdir()
     (workspace / "templates" / "brief.md.j2").write_text(
         '{% extends "builtin/brief.md.j2" %}{% block header %}'
-        '{% if brief.title == "Endless" %}{% for i in range(10**10) %}{% endfor %}{% endif %}{{ super() }}{% endblock %}',
+        '{% if brief.title == "Endless" %}{% for i in range(10**10) %}{% endfor %}{% endif %}'
+        "{{ super() }}{% endblock %}",
         encoding="utf-8",
     )
     (workspace / "briefgen.toml").write_text("pdf_timeout = 1\n", encoding="utf-8")

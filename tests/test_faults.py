@@ -232,7 +232,8 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(workspace: Path) 
 
 
 def test_file_size_limit_is_a_clear_error_and_leaves_no_partial_file(workspace: Path) -> None:
-    """RLIMIT_FSIZE: the PDF (about 48 KB) is over the limit, HTML (23 KB) and Markdown (11 KB) are under it."""
+    """RLIMIT_FSIZE: the PDF (about 48 KB) is over the limit, HTML (23 KB) and Markdown (11 KB) are under
+    it."""
 
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a killed process

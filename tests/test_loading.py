@@ -159,7 +159,8 @@ def test_wrong_enum_value_suggests_the_close_one() -> None:
     assert text_at(BAD / "enum-typo.yaml", problem.line, problem.column) == "hgih"
     assert problem.field == "key_claims[0].confidence"
     assert str(problem) == (
-        "bad/enum-typo.yaml:6:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low (did you mean 'high'?)"
+        "bad/enum-typo.yaml:6:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low "
+        "(did you mean 'high'?)"
     )
 
 
@@ -356,7 +357,8 @@ def test_multiple_problems_in_one_error_sorted_by_line() -> None:
         load_brief(BAD / "multiple-problems.yaml", display="x.yaml")
     assert str(caught.value).splitlines() == [str(p) for p in caught.value.problems]
     assert str(caught.value).splitlines()[2] == (
-        "x.yaml:7:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low (did you mean 'high'?)"
+        "x.yaml:7:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low "
+        "(did you mean 'high'?)"
     )
 
 

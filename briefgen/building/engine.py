@@ -148,7 +148,8 @@ def build(
             try:
                 manifest.save()
             except OSError as error:
-                message = f"cannot save the build manifest ({error.strerror or error}); the next build redoes everything"
+                reason = error.strerror or error
+                message = f"cannot save the build manifest ({reason}); the next build redoes everything"
                 report.warnings.append(Problem("", 1, 1, message, severity="warning"))
     report.seconds = time.perf_counter() - started
     return report

@@ -65,7 +65,8 @@ class Entry:
     """format → (output path relative to the output folder, key it was built with)."""
 
     def key(self, fingerprint: str) -> str:
-        """Everything an output depends on, in one hash: brief, referenced files, templates, config, versions."""
+        """Everything an output depends on, in one hash: brief, referenced files, templates, config,
+        versions."""
         digest = hashlib.sha256(fingerprint.encode())
         digest.update(self.brief.sha256.encode())
         for name in sorted(self.deps):

@@ -52,7 +52,8 @@ def references(workspace: Workspace, item: LoadedBrief) -> dict[str, FileState]:
 
 
 def add_files(deps: dict[str, FileState], root: Path, names: set[str]) -> None:
-    """Workspace files as dependencies; one that is gone is left out, so the key changes and the brief is rebuilt."""
+    """Workspace files as dependencies; one that is gone is left out, so the key changes and the brief is
+    rebuilt."""
     for name in sorted(names):
         with contextlib.suppress(OSError):
             deps[name] = FileState.of(root / name)

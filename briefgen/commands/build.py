@@ -177,7 +177,8 @@ def build_command(
     workspace = _with_options(find_workspace(), paper)
 
     def rebuild() -> None:
-        """On a save: the config may be what changed, so it is read again; a broken one is reported, not fatal."""
+        """On a save: the config may be what changed, so it is read again; a broken one is reported, not
+        fatal."""
         try:
             current = _with_options(find_workspace(workspace.root), paper)
         except BriefgenError as error:

@@ -22,7 +22,10 @@ def _line(change: Change, dry_run: bool) -> str:
     verb = f"would {verbs[change.kind]}" if dry_run else change.kind
     note = ""
     if change.kind == "kept" and change.edited:
-        note = " (no brief needs it, but someone edited it since the last publish: --prune keeps it; delete it by hand)"
+        note = (
+            " (no brief needs it, but someone edited it since the last publish: --prune keeps it;"
+            " delete it by hand)"
+        )
     elif change.kind == "kept":
         note = " (its brief is gone; --prune removes it)"
     elif change.kind == "removed":
@@ -46,7 +49,10 @@ def _show(report: PublishReport, quiet: bool) -> None:
                 click.echo(change.diff(), nl=False)
     counts = {kind: len(plan.of(kind)) for kind in ("added", "changed", "removed", "kept")}
     where = f"{report.wiki} ({report.flavor})"
-    tally = f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed, {len(plan.unchanged)} unchanged"
+    tally = (
+        f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed, "
+        f"{len(plan.unchanged)} unchanged"
+    )
     if counts["kept"]:
         tally += f", {counts['kept']} kept without a brief"
     if report.dry_run:
@@ -72,8 +78,8 @@ def _show(report: PublishReport, quiet: bool) -> None:
 
 @click.command(
     epilog=exit_codes_help(ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE, ExitCode.NEEDS_ATTENTION)
-    + "\n\n(5: a page briefgen did not create is in the way, and nothing was written; or git failed after the "
-    "pages were written: the message says what to do.)"
+    + "\n\n(5: a page briefgen did not create is in the way, and nothing was written; or git failed"
+    " after the pages were written: the message says what to do.)"
 )
 @click.option(
     "--wiki",
@@ -105,8 +111,9 @@ def publish(
     """Publish every brief as a page of an internal wiki.
 
     Pages are named from each brief's id, so retitling never moves a page; an index by week, a page
-    per tag and (GitHub, GitLab) a sidebar, unless the wiki has its own, are generated. Only changed pages are written; pages
-    briefgen did not create are never touched, nor pruned when edited by hand. In a Git clone, one
+    per tag and (GitHub, GitLab) a sidebar, unless the wiki has its own, are generated. Only changed
+    pages are written; pages briefgen did not create are never touched, nor pruned when edited by
+    hand. In a Git clone, one
     commit records the changed pages.
     """
     workspace = find_workspace()
@@ -118,7 +125,8 @@ def publish(
         warn("some briefs have errors, so no page was pruned this time (their pages are kept)")
     for name in report.plan.skipped if report.plan else ():
         warn(
-            f"{name} is the wiki's own (briefgen did not write it): left alone; set wiki.sidebar = false to say so"
+            f"{name} is the wiki's own (briefgen did not write it): left alone; "
+            "set wiki.sidebar = false to say so"
         )
     for name in report.plan.ignored if report.plan else ():
         warn(

@@ -1,4 +1,5 @@
-"""Pydantic's validation errors mapped back to YAML positions, with messages and hints an analyst can act on."""
+"""Pydantic's validation errors mapped back to YAML positions, with messages and hints an analyst can act
+on."""
 
 from __future__ import annotations
 

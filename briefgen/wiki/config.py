@@ -21,7 +21,9 @@ class WikiConfig(BaseModel):
     flavor: FlavorName = Field("github", description="github, gitlab, wikijs or mkdocs.")
     sidebar: bool = Field(
         True,
-        description="Write the sidebar (GitHub _Sidebar.md, GitLab _sidebar.md); false leaves a team's own alone.",
+        description=(
+            "Write the sidebar (GitHub _Sidebar.md, GitLab _sidebar.md); false leaves a team's own alone."
+        ),
     )
     author_name: str = Field("briefgen", min_length=1, description="Author and committer of publish commits.")
     author_email: str = Field("briefgen@localhost", min_length=1)

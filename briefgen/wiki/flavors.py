@@ -27,7 +27,8 @@ _TAG_NAME = r"[^\W_](?:[\w-]*[^\W_])?"
 
 
 def tag_slug(tag: str) -> str:
-    """A file-safe name for a tag page: case folded, so `CIS` and `cis` share one page; no dots (Wiki.js drops them)."""
+    """A file-safe name for a tag page: case folded, so `CIS` and `cis` share one page; no dots (Wiki.js drops
+    them)."""
     slug = re.sub(r"[^\w]+", "-", tag.casefold()).strip("-_")
     return slug or "tag-" + hashlib.sha256(tag.encode()).hexdigest()[:8]
 
@@ -49,7 +50,8 @@ class Flavor:
 
     name: ClassVar[FlavorName]
     body_title: ClassVar[bool] = True
-    """Pages start with `# Title`; False where the wiki already shows the front matter's title as the header."""
+    """Pages start with `# Title`; False where the wiki already shows the front matter's title as the header.
+    """
 
     def __init__(self, docs: str = "") -> None:
         self.docs = docs.strip("/")

@@ -187,8 +187,10 @@ class Repo:
             self.git("rebase", "--abort")
             where = f"{remote}/{branch}"
             raise GitError(
-                f"the push to {where} was rejected and this publish does not rebase onto it cleanly: {_said(rebase)}",
-                f"the commit is kept locally; in {self.root} run `git pull --rebase {remote} {branch}`, resolve, publish again",
+                f"the push to {where} was rejected and this publish does not rebase onto it cleanly: "
+                f"{_said(rebase)}",
+                f"the commit is kept locally; in {self.root} run `git pull --rebase {remote} {branch}`, "
+                "resolve, publish again",
             )
         second = self._push(remote, branch)
         if second is None:
@@ -199,7 +201,8 @@ class Repo:
         return Pushed(remote, branch, second, rebased=True)
 
     def _push(self, remote: str, branch: str) -> bool | None:
-        """True when the remote already had HEAD, False when pushed, None when rejected as non-fast-forward."""
+        """True when the remote already had HEAD, False when pushed, None when rejected as
+        non-fast-forward."""
         process = self.git("push", "--porcelain", remote, f"HEAD:refs/heads/{branch}")
         lines = process.stdout.decode("utf-8", errors="replace").splitlines()
         flags = [line.split("\t", 1)[0] for line in lines if "\t" in line]

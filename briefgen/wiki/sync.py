@@ -166,7 +166,8 @@ def plan(
 
 
 def apply(plan: Plan) -> None:
-    """Write the plan: pages first and the manifest last, so an interrupted publish is finished by the next."""
+    """Write the plan: pages first and the manifest last, so an interrupted publish is finished by the
+    next."""
     if plan.conflicts:
         raise Refused(plan.conflicts)
     root = plan.root
