@@ -46,7 +46,7 @@ class Article:
 
 
 @dataclass
-class _Builder:
+class TextBuilder:
     """Collects paragraphs and headings into one text, remembering where each heading starts."""
 
     parts: list[str] = field(default_factory=list)

@@ -1,4 +1,5 @@
-"""Saved HTML page → `Article`: the main <article> or <main> without page furniture, and the page's metadata."""
+"""Saved HTML page → `Article`: the main <article> or <main> without page furniture, and the page's
+metadata."""
 
 from __future__ import annotations
 
@@ -7,33 +8,37 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from briefgen.sources.article import Article, _Builder
-from briefgen.sources.lines import _set
-from briefgen.sources.metadata import _as_date, _find_date, _http_url, hashtags
+from briefgen.sources.article import Article, TextBuilder
+from briefgen.sources.lines import word_set
+from briefgen.sources.metadata import as_date, find_date, hashtags, http_url
 
-_SKIP_TAGS = _set(
-    "script style noscript template svg math nav aside footer form button select textarea iframe object canvas"
+_SKIP_TAGS = word_set(
+    "script style noscript template svg math nav aside footer form button select textarea iframe object "
+    "canvas"
 )
-_BLOCK_TAGS = _set(
+_BLOCK_TAGS = word_set(
     """p div section article main header h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr td th
     thead tbody caption figure figcaption hr br address details summary"""
 )
-_VOID_TAGS = _set("area base br col embed hr img input link meta source track wbr")
-_DATE_META = _set(
+_VOID_TAGS = word_set("area base br col embed hr img input link meta source track wbr")
+_DATE_META = word_set(
     "article:published_time date pubdate publishdate publish-date publication_date dc.date dc.date.issued "
     "dcterms.date dcterms.created datepublished og:published_time sailthru.date parsely-pub-date"
 )
 
 
-_FURNITURE = _set(
-    "nav navbar navigation menu sidebar footer related comment comments share sharing social newsletter promo "
-    "advert ad ads cookie cookies breadcrumb breadcrumbs banner complementary contentinfo subscribe"
+_FURNITURE = word_set(
+    "nav navbar navigation menu sidebar footer related comment comments share sharing social newsletter "
+    "promo advert ad ads cookie cookies breadcrumb breadcrumbs banner complementary contentinfo subscribe"
 )
 _STATE_CLASS = re.compile(r"^(?:has|with|no|is|show|hide)-|-(?:enabled|disabled|active|open|visible)$")
 
 
 def _is_furniture(tag: str, values: dict[str, str]) -> bool:
-    """A menu, sidebar, footer or share bar marked only by its class, id or role (`<div class="site-footer">`)."""
+    """A menu, sidebar, footer or share bar marked only by its class, id or role.
+
+    For example `<div class="site-footer">`.
+    """
     if tag in ("html", "body", "main", "article"):
         return False
     for token in f"{values.get('class', '')} {values.get('id', '')} {values.get('role', '')}".lower().split():
@@ -150,7 +155,7 @@ class _HtmlReader(HTMLParser):
         self._flush()
 
 
-def _read_html(raw: str, path: Path) -> Article:
+def read_html(raw: str, path: Path) -> Article:
     reader = _HtmlReader()
     reader.feed(raw)
     reader.close()
@@ -169,15 +174,15 @@ def _read_html(raw: str, path: Path) -> Article:
     title_block = h1s[0] if len(h1s) == 1 and blocks and blocks.index(h1s[0]) <= 3 else None
     headings = [b for b in blocks if b.level and b is not title_block]
     level = min((b.level for b in headings), default=0)
-    builder = _Builder()
+    builder = TextBuilder()
     for block in blocks:
         is_section = block.level == level and block.level and block is not title_block
         builder.add(block.text, heading_line=block.line if is_section else None)
     text = builder.text
     page_title = " ".join("".join(reader.title_parts).split())
     title = title_block.text if title_block else meta.get("og:title") or page_title or None
-    published = next((d for d in (_as_date(meta.get(k)) for k in _DATE_META if k in meta) if d), None)
-    published = published or next((d for d in map(_as_date, reader.times) if d), None) or _find_date(text)
+    published = next((d for d in (as_date(meta.get(k)) for k in _DATE_META if k in meta) if d), None)
+    published = published or next((d for d in map(as_date, reader.times) if d), None) or find_date(text)
     return Article(
         path,
         "html",
@@ -187,5 +192,5 @@ def _read_html(raw: str, path: Path) -> Article:
         published=published,
         tags=tuple(hashtags(text)),
         publisher=meta.get("og:site_name") or None,
-        url=_http_url(reader.canonical) or _http_url(meta.get("og:url")),
+        url=http_url(reader.canonical) or http_url(meta.get("og:url")),
     )

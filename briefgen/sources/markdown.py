@@ -10,9 +10,9 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefgen.sources.article import Article, _Builder
-from briefgen.sources.lines import _short_unpunctuated, _strip_number
-from briefgen.sources.metadata import _as_date, _find_date, _http_url, hashtags
+from briefgen.sources.article import Article, TextBuilder
+from briefgen.sources.lines import short_unpunctuated, strip_number
+from briefgen.sources.metadata import as_date, find_date, hashtags, http_url
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -34,7 +34,7 @@ def _only_strong(token: Token) -> bool:
     return len(children) >= 3 and children[0].type == "strong_open" and children[-1].type == "strong_close"
 
 
-def _read_markdown(raw: str, path: Path) -> Article:
+def read_markdown(raw: str, path: Path) -> Article:
     meta: dict[str, Any] = {}
     skipped_lines = 0
     front = _FRONT_MATTER.match(raw)
@@ -64,10 +64,10 @@ def _read_markdown(raw: str, path: Path) -> Article:
         title = title_block[3].strip()
     sections = [b for b in headings if b is not title_block]
     if not sections:  # no headings: paragraphs that are a short bold phrase and nothing else
-        sections = [b for b in blocks if b[4] and _short_unpunctuated(_strip_number(b[3].strip("*_ ")), 14)]
+        sections = [b for b in blocks if b[4] and short_unpunctuated(strip_number(b[3].strip("*_ ")), 14)]
     level = min((b[1] for b in sections), default=0)
     section_ids = {id(b) for b in sections if b[1] == level}
-    builder = _Builder()
+    builder = TextBuilder()
     for block in blocks:
         builder.add(block[3], heading_line=block[2] if id(block) in section_ids else None)
     text = builder.text
@@ -78,8 +78,8 @@ def _read_markdown(raw: str, path: Path) -> Article:
         text,
         tuple(builder.headings),
         title=title or (str(meta_title).strip() if meta_title else None),
-        published=_as_date(meta.get("date") or meta.get("published")) or _find_date(text),
+        published=as_date(meta.get("date") or meta.get("published")) or find_date(text),
         tags=tuple(hashtags(text)),
         publisher=str(meta["publisher"]) if meta.get("publisher") else None,
-        url=_http_url(meta.get("url")),
+        url=http_url(meta.get("url")),
     )

@@ -8,9 +8,9 @@ import re
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")],
         start=1,
     )
     for name in names
@@ -28,7 +28,7 @@ _DATE_PATTERNS = [
 ]
 
 
-def _find_date(text: str) -> dt.date | None:
+def find_date(text: str) -> dt.date | None:
     """The first calendar date written in the text; "yesterday, October 9" is read as the 10th."""
     found: list[tuple[int, dt.date]] = []
     for pattern in _DATE_PATTERNS:
@@ -46,7 +46,7 @@ def _find_date(text: str) -> dt.date | None:
     return min(found)[1] if found else None
 
 
-def _as_date(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -58,11 +58,11 @@ def _as_date(value: object) -> dt.date | None:
                 return dt.date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 return None
-        return _find_date(value)
+        return find_date(value)
     return None
 
 
-def _http_url(value: object) -> str | None:
+def http_url(value: object) -> str | None:
     return value if isinstance(value, str) and re.fullmatch(r"https?://[^\s<>\"]+", value) else None
 
 

@@ -1,32 +1,33 @@
-"""Plain text → `Article`: paragraphs one per line or between blank lines, headings guessed from their shape."""
+"""Plain text → `Article`: paragraphs one per line or between blank lines, headings guessed from their
+shape."""
 
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
 
-from briefgen.sources.article import Article, _Builder
+from briefgen.sources.article import Article, TextBuilder
 from briefgen.sources.lines import (
-    _NUMBERED,
-    _UNDERLINE,
-    _is_body,
-    _is_prose,
-    _line_heading,
-    _short_unpunctuated,
-    _strip_number,
+    NUMBERED,
+    UNDERLINE,
+    is_body,
+    is_prose,
+    line_heading,
+    short_unpunctuated,
+    strip_number,
 )
-from briefgen.sources.metadata import _find_date, hashtags
+from briefgen.sources.metadata import find_date, hashtags
 
 
-def _read_plain(raw: str, path: Path) -> Article:
+def read_plain(raw: str, path: Path) -> Article:
     lines = raw.split("\n")
     # Setext-style underlines (=== or --- under a short line) mark headings; drop the underline.
     underlined: set[int] = set()
     for number in range(1, len(lines)):
         if (
-            _UNDERLINE.match(lines[number])
+            UNDERLINE.match(lines[number])
             and lines[number - 1].strip()
-            and _short_unpunctuated(_strip_number(lines[number - 1]), 16)
+            and short_unpunctuated(strip_number(lines[number - 1]), 16)
         ):
             underlined.add(number - 1)
             lines[number] = ""
@@ -50,26 +51,26 @@ def _read_plain(raw: str, path: Path) -> Article:
             blocks[-1][1].append(line)
 
     title: str | None = None
-    if len(blocks) > 1 and _short_unpunctuated(blocks[0][1][0], 25) and not _is_body(blocks[0][1][:1]):
+    if len(blocks) > 1 and short_unpunctuated(blocks[0][1][0], 25) and not is_body(blocks[0][1][:1]):
         title = blocks[0][1][0].strip()
-    builder = _Builder()
+    builder = TextBuilder()
     in_front = True  # before the first prose paragraph: title, byline, date line, standfirst
     for index, (number, block) in enumerate(blocks):
         first = block[0].strip()
         if 0 < index < len(blocks) - 1:
             before, after = blocks[index - 1][1], blocks[index + 1][1]
-            if _NUMBERED.match(first):
+            if NUMBERED.match(first):
                 # `1. Background` alone between paragraphs of prose numbers a section; next to other
                 # numbered or bulleted lines it is one item of a list.
-                alone = len(block) == 1 and _is_prose(before) and _is_prose(after)
+                alone = len(block) == 1 and is_prose(before) and is_prose(after)
                 heading = (
                     alone
                     and not in_front
-                    and _line_heading(_strip_number(first), line_mode=line_mode, between_prose=True)
+                    and line_heading(strip_number(first), line_mode=line_mode, between_prose=True)
                 )
             else:
-                between = _is_body(before) and _is_body(after)
-                heading = not in_front and _line_heading(first, line_mode=line_mode, between_prose=between)
+                between = is_body(before) and is_body(after)
+                heading = not in_front and line_heading(first, line_mode=line_mode, between_prose=between)
             if len(block) == 1 and (number in underlined or heading):
                 builder.add(first, heading_line=number + 1)
                 continue
@@ -78,12 +79,12 @@ def _read_plain(raw: str, path: Path) -> Article:
                 len(block) > 1
                 and not line_mode
                 and not in_front
-                and _line_heading(first, line_mode=False)
+                and line_heading(first, line_mode=False)
                 and len(first) <= 0.6 * max(len(line.strip()) for line in block[1:])
             ):
                 builder.add(first, heading_line=number + 1)
                 block = block[1:]
-        if _is_body(block):
+        if is_body(block):
             in_front = False
         builder.add(" ".join(line.strip() for line in block))
     text = builder.text
@@ -93,6 +94,6 @@ def _read_plain(raw: str, path: Path) -> Article:
         text,
         tuple(builder.headings),
         title=title,
-        published=_find_date(text),
+        published=find_date(text),
         tags=tuple(hashtags(text)),
     )

@@ -1,4 +1,5 @@
-"""Quote lookup: text normalised for comparison, exact finds with `...` for cut words, and the closest passage."""
+"""Quote lookup: text normalised for comparison, exact finds with `...` for cut words, and the closest
+passage."""
 
 from __future__ import annotations
 
@@ -105,7 +106,8 @@ def _find_in_order(fragments: list[str], haystack: str) -> tuple[int, int] | Non
 
 
 def closest_passage(needle: str, index: Normalised) -> QuoteMatch:
-    """The stretch of the text most like `needle` (already normalised), by difflib's ratio over word windows."""
+    """The stretch of the text most like `needle` (already normalised), by difflib's ratio over word
+    windows."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", index.text)]
     if not words or not needle:
         return QuoteMatch(False, "", -1, 0.0)

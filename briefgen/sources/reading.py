@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from briefgen.sources.article import Article, Format, SourceError
-from briefgen.sources.html import _read_html
-from briefgen.sources.markdown import _read_markdown
-from briefgen.sources.plain import _read_plain
+from briefgen.sources.html import read_html
+from briefgen.sources.markdown import read_markdown
+from briefgen.sources.plain import read_plain
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
 
@@ -43,5 +43,5 @@ def read_article(path: Path) -> Article:
 def parse_article(text: str, path: Path, format: Format | None = None) -> Article:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     kind = format or detect_format(path, text)
-    reader = {"text": _read_plain, "markdown": _read_markdown, "html": _read_html}[kind]
+    reader = {"text": read_plain, "markdown": read_markdown, "html": read_html}[kind]
     return reader(text, path)

@@ -1,0 +1,43 @@
+"""The one table of check rules: id → severity and what it catches (`check --help` and the docs list it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefgen.problems import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    severity: Severity
+    summary: str
+
+
+RULES: dict[str, Rule] = {
+    "invalid-brief": Rule(
+        "error", "the file does not load: YAML syntax, unknown or missing fields, bad values"
+    ),
+    "quote-not-in-source": Rule("error", "a key claim's or section's quote is not in the source file"),
+    "quote-unchecked": Rule("warning", "a quote cannot be checked: a source it cites has no `file`"),
+    "heading-not-in-source": Rule("error", "a section heading does not appear in the source"),
+    "heading-not-a-section": Rule(
+        "warning", "a section heading is in the source's text but is not one of its headings"
+    ),
+    "heading-out-of-order": Rule("error", "sections are not in the source's order"),
+    "heading-repeated": Rule("error", "two sections share one heading of the source"),
+    "claim-without-source": Rule("error", "a key claim cites no source"),
+    "unknown-source": Rule("error", "a key claim cites a source id that `sources` does not define"),
+    "duplicate-source-id": Rule("error", "two entries in `sources` share an id"),
+    "source-file-missing": Rule("error", "a source's `file` does not exist"),
+    "source-outside-workspace": Rule("error", "a source's `file` resolves outside the workspace"),
+    "source-unreadable": Rule("error", "a source's `file` cannot be read"),
+    "likelihood-off-scale": Rule("warning", "an estimative word that is not on the ICD 203 likelihood scale"),
+    "confidence-with-likelihood": Rule(
+        "warning", "one sentence states both a confidence level and a likelihood"
+    ),
+    "todo-in-final": Rule("error", "a TODO placeholder is left in a brief whose status is final"),
+    "bluf-too-long": Rule("warning", "the BLUF has more words than the configured `bluf_max_words`"),
+    "date-in-future": Rule("error", "the brief's date or a source's publication date is after today"),
+    "date-before-source": Rule("error", "the brief is dated before a source it summarises was published"),
+}
+"""Rule id → severity and what it catches. The README lists the same table."""
