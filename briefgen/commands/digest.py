@@ -15,7 +15,7 @@ from briefgen.config import find_workspace
 from briefgen.digest import Period, Selection, build_digest, open_digest, range_period, week_period
 from briefgen.errors import ExitCode, show_problems
 from briefgen.limits import TimeLimitExceeded
-from briefgen.mailing import mail_config, recipients_of
+from briefgen.mail import mail_config, recipients_of
 from briefgen.model import Status
 from briefgen.problems import display_path
 

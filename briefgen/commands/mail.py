@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from briefgen.addresses import is_loopback
 from briefgen.commands.common import warn
 from briefgen.config import Workspace, find_workspace
 from briefgen.digest import BuiltDigest, open_digest
-from briefgen.errors import ExitCode
-from briefgen.mailing import SendFailure, deliver, mail_config, password_from_env
+from briefgen.errors import ExitCode, exit_codes_help, show_problems
+from briefgen.mail import SendFailure, deliver, mail_config, password_from_env
 
 
 def _recipients(count: int) -> str:
     return f"{count} recipient{'s' if count != 1 else ''}"
-
-
-def _loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def send_digest(
@@ -39,7 +32,7 @@ def send_digest(
     """Mail `built` to each list; the exit code of the worst outcome. Shared by `mail` and `digest --mail`."""
     config = mail_config(workspace)
     password = None if dry_run else password_from_env(config, workspace)
-    if config.username and config.security == "none" and not _loopback(config.host) and not dry_run:
+    if config.username and config.security == "none" and not is_loopback(config.host) and not dry_run:
         warn(f"mail.security is 'none': the password for {config.username} crosses the network unencrypted")
     name = built.manifest.name
     code = ExitCode.OK
@@ -59,10 +52,9 @@ def send_digest(
                 dry_run=dry_run,
                 on_retry=retrying,
             )
-        except SendFailure as failure:
-            kind = "temporary failure, try again later" if failure.transient else "a person must look"
-            click.secho(f"error: {name} to {list_name}: {failure.message} ({kind})", fg="red", err=True)
-            code = max(code, ExitCode.TRY_AGAIN if failure.transient else ExitCode.NEEDS_ATTENTION)
+        except SendFailure as failure:  # the other lists are still worth trying
+            show_problems(failure.problems)
+            code = max(code, ExitCode(failure.exit_code))
             continue
         previous = delivery.previous
         if delivery.status == "already-sent" and previous is not None:
@@ -74,9 +66,8 @@ def send_digest(
                 f"(message {previous.message_id}); nothing sent.{changed} Use --resend to send it again."
             )
         elif delivery.status == "dry-run" and delivery.eml is not None:
-            click.echo(
-                f"dry run: wrote {delivery.eml} for {list_name} ({_recipients(len(delivery.recipients))}); nothing sent"
-            )
+            who = _recipients(len(delivery.recipients))
+            click.echo(f"dry run: wrote {delivery.eml} for {list_name} ({who}); nothing sent")
         elif delivery.entry is not None and not quiet:
             tries = f" after {delivery.attempts} attempts" if delivery.attempts > 1 else ""
             who = _recipients(len(delivery.recipients))
@@ -84,7 +75,9 @@ def send_digest(
     return code
 
 
-@click.command()
+@click.command(
+    epilog=exit_codes_help(ExitCode.OK, ExitCode.USAGE, ExitCode.TRY_AGAIN, ExitCode.NEEDS_ATTENTION)
+)
 @click.argument("digest_ref", metavar="DIGEST")
 @click.option(
     "--to",
@@ -119,10 +112,10 @@ def mail(
     every send that reached the server (complete, partial or of unknown outcome): sending the same
     digest to the same list again does nothing, unless --resend.
 
-    Exit codes: 0 sent, already sent, or dry run; 2 usage or configuration error; 4 temporary
-    failure (retried, then gave up: run again later); 5 refused (5xx, login, TLS), partly delivered
-    (the next run sends only to the others), or of unknown outcome (connection lost after the whole
-    message went out, or an earlier run killed mid-send: nothing is sent until --resend).
+    For mail, 4 is a temporary failure retried, then given up (run again later), and 5 covers a
+    refusal (5xx, login, TLS), a partial delivery (the next run sends only to the others) and a send
+    of unknown outcome (connection lost after the whole message went out, or an earlier run killed
+    mid-send: nothing is sent until --resend).
     """
     workspace = find_workspace()
     built = open_digest(digest_ref, out or workspace.root / workspace.config.out)

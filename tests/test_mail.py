@@ -36,7 +36,7 @@ from pypdf import PdfReader
 from briefgen.config import find_workspace
 from briefgen.digest import open_digest
 from briefgen.errors import ExitCode
-from briefgen.mailing import SendFailure, deliver, mail_config
+from briefgen.mail import SendFailure, deliver, mail_config
 from tests.conftest import run
 from tests.test_digest import WEEK, digest_workspace
 
@@ -455,8 +455,9 @@ def test_a_transient_failure_leaves_no_pending_mark_while_it_waits(ws: Path) -> 
 def test_a_run_killed_mid_send_leaves_a_mark_the_next_run_obeys(ws: Path) -> None:
     recorder = Recorder()
     pending = {
-        "digest": NAME, "sha256": "0" * 64, "list": "team", "recipients": TEAM, "message_id": "<killed@example.org>",
-        "time": "2025-10-13T06:30:00Z", "server": "127.0.0.1:25", "status": "pending",
+        "digest": NAME, "sha256": "0" * 64, "list": "team", "recipients": TEAM,
+        "message_id": "<killed@example.org>", "time": "2025-10-13T06:30:00Z", "server": "127.0.0.1:25",
+        "status": "pending",
     }  # fmt: skip
     (ws / "build" / "digest" / "mail-ledger.json").write_text(
         json.dumps({"sent": [pending]}), encoding="utf-8"
@@ -557,7 +558,8 @@ def test_cr_lf_in_titles_cannot_add_headers(ws: Path) -> None:
     # A workspace subject template that puts brief titles into the header, the worst case.
     (ws / "templates").mkdir()
     (ws / "templates" / "mail.subject.j2").write_text(
-        "{% autoescape false %}[{{ handling }}] {% for b in briefs %}{{ b.title }} / {% endfor %}{% endautoescape %}",
+        "{% autoescape false %}[{{ handling }}] "
+        "{% for b in briefs %}{{ b.title }} / {% endfor %}{% endautoescape %}",
         encoding="utf-8",
     )
     recorder = Recorder()
@@ -654,7 +656,8 @@ def test_a_digest_with_unreadable_briefs_is_not_mailed(ws: Path) -> None:
 
 def test_every_bad_mail_setting_is_reported_at_its_line(ws: Path) -> None:
     (ws / "briefgen.toml").write_text(
-        '[mail]\nsender = "briefs@example.org"\nport = 0\nsecurity = "tls"\n[mail.lists]\nteam = ["a@example.org"]\n',
+        '[mail]\nsender = "briefs@example.org"\nport = 0\nsecurity = "tls"\n'
+        '[mail.lists]\nteam = ["a@example.org"]\n',
         encoding="utf-8",
     )
     result = run("mail", NAME, "--to", "team", "--dry-run")
