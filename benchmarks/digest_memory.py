@@ -45,18 +45,18 @@ def main() -> int:
         (root / "briefgen.toml").write_text("", encoding="utf-8")
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
-        report = build_digest(find_workspace(root), Selection(week_period("2025-W41")))
+        outcome, digest = build_digest(find_workspace(root), Selection(week_period("2025-W41")))
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        assert report.digest is not None and not report.problems, report.problems
-        pdf = report.written[0]
+        assert digest is not None and not outcome.problems, outcome.problems
+        pdf = outcome.written["pdf"]
         pages = len(PdfReader(pdf).pages)
         print(
             f"briefs: {count}, pages: {pages}, PDF: {pdf.stat().st_size / 1e6:.1f} MB, time: {seconds:.1f} s"
         )
         print(f"peak RSS: {peak:.0f} MiB (before the digest: {before:.0f} MiB; limit {LIMIT_MB} MiB)")
-        for warning in report.warnings:
-            print("warning:", warning)
+        for warning in outcome.warnings:
+            print(warning)
     return 0 if peak < LIMIT_MB else 1
 
 

@@ -27,9 +27,11 @@ HEADING_SHIFT = 3
 
 
 def _shift_headings(state: StateCore) -> None:
+    """`env["depth"]` puts the page itself deeper (a brief inside the Markdown digest)."""
+    shift = HEADING_SHIFT + state.env.get("depth", 0)
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
+            level = min(int(token.tag[1]) + shift, 6)
             token.tag = f"h{level}"
             token.markup = "#" * level  # what the Markdown writer emits; setext becomes ATX
 
@@ -107,21 +109,36 @@ def markdown() -> MarkdownIt:
     md.core.ruler.push("limit_nesting", _limit_nesting)
     md.core.ruler.push("merge_text", _merge_text)
     md.core.ruler.push("plain_fence_info", _plain_fence_info)
+    md.core.ruler.push("prefix_fragments", _prefix_fragments)
     return md
 
 
-def to_html(text: str | None, doc_id: str = "") -> Markup:
-    """Block Markdown → safe HTML. `doc_id` keeps footnote anchors of different fields apart."""
+def _prefix_fragments(state: StateCore) -> None:
+    """An in-page link (`#sources`) gets the page's id prefix (`env["idPrefix"]`): inside a digest,
+    every id of a brief carries the brief's prefix, so the link still lands in the same brief."""
+    prefix = state.env.get("idPrefix", "")
+    if not prefix:
+        return
+    for block in state.tokens:
+        for token in block.children or ():
+            href = token.attrs.get("href") if token.type == "link_open" else None
+            if isinstance(href, str) and href.startswith("#"):
+                token.attrs["href"] = f"#{prefix}{href[1:]}"
+
+
+def to_html(text: str | None, doc_id: str = "", prefix: str = "") -> Markup:
+    """Block Markdown → safe HTML. `doc_id` keeps footnote anchors of different fields apart;
+    `prefix` (the page's id prefix) keeps them and in-page links apart between briefs of one digest."""
     if not text:
         return Markup("")
-    return Markup(markdown().render(text, {"docId": doc_id}))
+    return Markup(markdown().render(text, {"docId": prefix + doc_id, "idPrefix": prefix}))
 
 
-def to_inline_html(text: str | None) -> Markup:
+def to_inline_html(text: str | None, prefix: str = "") -> Markup:
     """A one-line field (a point, a claim) → safe inline HTML, no paragraph wrapper."""
     if not text:
         return Markup("")
-    return Markup(markdown().renderInline(text))
+    return Markup(markdown().renderInline(text, {"idPrefix": prefix}))
 
 
 # ---- Markdown output ------------------------------------------------------------------------
@@ -268,19 +285,38 @@ def _number_footnote(token: Token, doc_id: str) -> None:
     token.meta["label"] = f"{doc_id}-{number}" if doc_id else number
 
 
-def _render_markdown(tokens: list[Token], env: dict[str, Any], doc_id: str = "", nested: bool = False) -> str:
+def _render_markdown(
+    tokens: list[Token], env: dict[str, Any], doc_id: str = "", nested: bool = False, page: str = ""
+) -> str:
     """Tokens → Markdown, checked by reading it back: where mdformat's writing of emphasis means
     something else (`**0*:0**0**`, nested runs of one delimiter), the emphasis is dropped rather
-    than the text changed, so the page says what our HTML says, if less emphatically."""
+    than the text changed, so the page says what our HTML says, if less emphatically.
+
+    With `page`, in-page links (`#sources`) go to that page instead (a brief inside the digest
+    links to its own page): done after the check, which reads every relative link as unsafe."""
     renderer, options = _markdown_renderer()
     tokens = _for_markdown_output(tokens, doc_id, nested)
     text = renderer.render_tree(_RenderNode(tokens), options, env)
-    if _inline_meaning(markdown().parse(text, {})) == _inline_meaning(tokens):
-        return text
+    if _inline_meaning(markdown().parse(text, {})) != _inline_meaning(tokens):
+        for token in tokens:
+            if token.children:
+                token.children = [child for child in token.children if child.type not in _EMPHASIS]
+        text = ""
+    if page and _link_to_page(tokens, page):
+        text = ""
+    return text or renderer.render_tree(_RenderNode(tokens), options, env)
+
+
+def _link_to_page(tokens: list[Token], page: str) -> bool:
+    """Point in-page links at `page`; whether there were any."""
+    changed = False
     for token in tokens:
-        if token.children:
-            token.children = [child for child in token.children if child.type not in _EMPHASIS]
-    return renderer.render_tree(_RenderNode(tokens), options, env)
+        for child in token.children or ():
+            href = child.attrs.get("href") if child.type == "link_open" else None
+            if isinstance(href, str) and href.startswith("#"):
+                child.attrs["href"] = page + href
+                changed = True
+    return changed
 
 
 _EMPHASIS = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
@@ -299,10 +335,14 @@ def _inline_meaning(tokens: list[Token]) -> list[str]:
     ]
 
 
-def to_safe_markdown(text: str | None, doc_id: str = "", nested: bool = False) -> str:
+def to_safe_markdown(
+    text: str | None, doc_id: str = "", nested: bool = False, prefix: str = "", page: str = "", depth: int = 0
+) -> str:
     """A Markdown field for the Markdown output, meaning exactly what our HTML shows. `doc_id`
     (as for `to_html`) keeps the footnotes of different fields of one page apart; `nested` says
     the template puts the field inside a list item, where Python-Markdown finds no code blocks.
+    Inside a digest, `prefix` keeps footnote labels of different briefs apart, `page` is where
+    in-page links go, and `depth` pushes headings that many levels further down.
 
     The field is parsed by the same markdown-it configuration as for HTML (raw HTML off, images
     off, safe links only, headings shifted) and mdformat writes those tokens back as Markdown. So a
@@ -311,14 +351,14 @@ def to_safe_markdown(text: str | None, doc_id: str = "", nested: bool = False) -
     """
     if not text:
         return ""
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {"depth": depth}
     try:
-        return _render_markdown(markdown().parse(text, env), env, doc_id, nested).rstrip("\n")
+        return _render_markdown(markdown().parse(text, env), env, prefix + doc_id, nested, page).rstrip("\n")
     except ValueError:  # tokens mdformat cannot nest (a footnote defined inside a footnote): keep the text
         return "\n\n".join(escape_text(part) for part in re.split(r"\n\s*\n", text) if part.strip())
 
 
-def to_safe_markdown_inline(text: str | None) -> str:
+def to_safe_markdown_inline(text: str | None, page: str = "") -> str:
     """A one-line field (a claim, a point) for the Markdown output, meaning what `to_inline_html` shows.
 
     Parsed as inline Markdown only, like the HTML side, so `# x` or `- x` at its start stays text
@@ -330,7 +370,8 @@ def to_safe_markdown_inline(text: str | None) -> str:
         return ""
     env: dict[str, Any] = {}
     paragraph = [Token("paragraph_open", "p", 1, block=True), *markdown().parseInline(text, env)]
-    return _render_markdown([*paragraph, Token("paragraph_close", "p", -1, block=True)], env).strip()
+    closed = [*paragraph, Token("paragraph_close", "p", -1, block=True)]
+    return _render_markdown(closed, env, page=page).strip()
 
 
 def escape_text(text: str | None) -> str:

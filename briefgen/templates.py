@@ -7,7 +7,6 @@ only ever data passed to templates, never a template itself, so Jinja syntax in 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from functools import cache
@@ -23,10 +22,13 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    pass_context,
 )
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from briefgen import markup
+from briefgen.dates import longdate
 from briefgen.problems import Problem, display_path
 
 BUILTIN_PREFIX = "builtin"
@@ -43,8 +45,50 @@ def _autoescape(name: str | None) -> bool:
     return not (name or "").endswith((".md.j2", ".md"))
 
 
-def longdate(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+# The page a brief's body is rendered into. A brief's own page leaves these out; the digest sets them,
+# so that every brief's body is rendered by the brief's own templates (workspace overrides included):
+#   id_prefix  put before every id and in-page link (HTML) or footnote label (Markdown): unique per brief
+#   page       Markdown only: where in-page links go (the brief's own page, from inside the digest)
+#   depth      Markdown only: how many levels further down the brief's headings go
+
+
+@pass_context
+def _markdown(context: Context, text: str | None, doc_id: str = "") -> Markup:
+    return markup.to_html(text, doc_id, context.get("id_prefix", ""))
+
+
+@pass_context
+def _markdown_inline(context: Context, text: str | None) -> Markup:
+    return markup.to_inline_html(text, context.get("id_prefix", ""))
+
+
+@pass_context
+def _mdsafe(context: Context, text: str | None, doc_id: str = "", nested: bool = False) -> str:
+    return markup.to_safe_markdown(
+        text,
+        doc_id,
+        nested,
+        prefix=context.get("id_prefix", ""),
+        page=context.get("page", ""),
+        depth=context.get("depth", 0),
+    )
+
+
+@pass_context
+def _mdsafe_inline(context: Context, text: str | None) -> str:
+    return markup.to_safe_markdown_inline(text, context.get("page", ""))
+
+
+@pass_context
+def _heading(context: Context, level: int) -> str:
+    """A Markdown heading's `#`s, `depth` levels further down (h6 at most)."""
+    return "#" * min(level + context.get("depth", 0), 6)
+
+
+@pass_context
+def _anchor(context: Context, name: str) -> str:
+    """An in-page link for Markdown: `#name`, or on the brief's own `page` from inside the digest."""
+    return f"{context.get('page', '')}#{name}"
 
 
 def _yaml(data: object) -> str:
@@ -66,16 +110,17 @@ class Templates:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            markdown=markup.to_html,
-            markdown_inline=markup.to_inline_html,
-            mdsafe=markup.to_safe_markdown,
-            mdsafe_inline=markup.to_safe_markdown_inline,
+            markdown=_markdown,
+            markdown_inline=_markdown_inline,
+            mdsafe=_mdsafe,
+            mdsafe_inline=_mdsafe_inline,
             mdtext=markup.escape_text,
             mdcode=markup.to_code_span,
             longdate=longdate,
             yaml=_yaml,
         )
         self.env.globals["css"] = self.css
+        self.env.globals.update(heading=_heading, anchor=_anchor)
 
     def css(self, name: str) -> Markup:
         """Stylesheet text, trusted like templates; inlined so each page is self-contained."""

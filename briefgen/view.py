@@ -39,4 +39,5 @@ def prepare(brief: Brief, config: Config) -> dict[str, Any]:
         "paper": config.paper,
         "version": __version__,
         "front_matter": front_matter,
+        "id_prefix": "",  # the digest sets one per brief (templates/base.html.j2)
     }

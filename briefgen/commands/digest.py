@@ -7,14 +7,11 @@ import sys
 from pathlib import Path
 
 import click
-import jinja2
 
-from briefgen.commands.common import warn
 from briefgen.commands.mail import send_digest
 from briefgen.config import find_workspace
 from briefgen.digest import Period, Selection, build_digest, open_digest, range_period, week_period
-from briefgen.errors import ExitCode, show_problems
-from briefgen.limits import TimeLimitExceeded
+from briefgen.errors import BriefError, ExitCode, exit_codes_help, show_problems, unplaced
 from briefgen.mail import mail_config, recipients_of
 from briefgen.model import Status
 from briefgen.problems import display_path
@@ -35,7 +32,16 @@ def _period(week: str | None, since: dt.datetime | None, until: dt.datetime | No
         ) from None
 
 
-@click.command()
+@click.command(
+    epilog=exit_codes_help(
+        ExitCode.OK,
+        ExitCode.FAILED,
+        ExitCode.USAGE,
+        ExitCode.NOTHING_MATCHED,
+        ExitCode.TRY_AGAIN,
+        ExitCode.NEEDS_ATTENTION,
+    )
+)
 @click.option(
     "--week",
     metavar="WEEK",
@@ -93,9 +99,9 @@ def digest(
     With --mail --to LIST the digest is then mailed as `briefgen mail` does (see its --help), but
     only when every brief could be read.
 
-    Exit codes: 0 done; 1 some briefs could not be read (the digest holds the others, and is not
-    mailed); 2 usage or configuration error; 3 no brief matched, no digest written (nothing to mail);
-    4 and 5 as for `briefgen mail`.
+    A brief that cannot be read makes the exit code 1: the digest holds the others, and is not
+    mailed. No brief matched is 3: no digest written, nothing to mail. 4 and 5 are as for
+    `briefgen mail`.
     """
     if (lists or dry_run or resend) and not mail_it:
         raise click.UsageError("--to, --dry-run and --resend go with --mail")
@@ -107,34 +113,10 @@ def digest(
         settings = mail_config(workspace)
         for list_name in lists:
             recipients_of(settings, list_name, workspace)
-    try:
-        report = build_digest(workspace, selection, out)
-    except jinja2.TemplateError as error:
-        where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
-        click.secho(
-            f"{where}:{getattr(error, 'lineno', 1) or 1}:1: template error: {error}", fg="red", err=True
-        )
-        sys.exit(ExitCode.FAILED)
-    except OSError as error:
-        click.secho(
-            f"error: cannot write the digest: {error.strerror or error} ({error.filename})",
-            fg="red",
-            err=True,
-        )
-        sys.exit(ExitCode.FAILED)
-    except TimeLimitExceeded as error:
-        limit = f"{error.args[0]:g} s (pdf_timeout for each brief)"
-        click.secho(
-            f"error: the digest took longer than {limit} to render and was stopped; nothing written",
-            fg="red",
-            err=True,
-        )
-        sys.exit(ExitCode.FAILED)
-    show_problems(report.problems)
-    for message in report.warnings:
-        warn(message)
-    if report.digest is None:
-        if report.problems:
+    outcome, made = build_digest(workspace, selection, out)
+    show_problems(outcome.problems)
+    if made is None:
+        if not outcome.ok:
             click.echo(
                 f"no digest: no readable brief {selection.describe()}, and some briefs could not be read",
                 err=True,
@@ -142,21 +124,19 @@ def digest(
             sys.exit(ExitCode.FAILED)
         click.echo(f"no digest: no brief {selection.describe()}; nothing written, nothing to mail", err=True)
         sys.exit(ExitCode.NOTHING_MATCHED)
-    made = report.digest
     if not quiet:
         files = ", ".join(
-            display_path(path, workspace.root) for path in report.written if path.suffix != ".json"
+            display_path(path, workspace.root) for kind, path in outcome.written.items() if kind != "json"
         )
         count = len(made.items)
         click.echo(f"{made.name}: {count} brief{'s' if count != 1 else ''}, {made.handling} → {files}")
-    if report.problems:
+    if not outcome.ok:
         if mail_it:
+            errors = len(outcome.problems) - len(outcome.warnings)
             advice = f"fix them, or send this digest anyway with `briefgen mail {made.name}`"
-            click.secho(
-                f"not mailed: {len(report.problems)} problem(s) in briefs; {advice}", fg="red", err=True
-            )
+            raise BriefError(unplaced(f"not mailed: {errors} problem(s) in briefs; {advice}"))
         sys.exit(ExitCode.FAILED)
     if not mail_it:
         sys.exit(ExitCode.OK)
-    built = open_digest(report.written[-1], out or workspace.root / workspace.config.out)
+    built = open_digest(outcome.written["json"], out or workspace.root / workspace.config.out)
     sys.exit(send_digest(workspace, built, lists, dry_run=dry_run, resend=resend, quiet=quiet))

@@ -9,17 +9,17 @@ other. Pages depend only on the briefs, so the same briefs always give the same 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from briefgen.config import Config
+from briefgen.dates import date_range
 from briefgen.markup import markdown
 from briefgen.model import Brief
-from briefgen.render.markdown import render_markdown
-from briefgen.templates import Templates, longdate
+from briefgen.render.markdown import render_markdown, tidy_markdown
+from briefgen.templates import Templates
 from briefgen.view import handling_of, prepare
 from briefgen.wiki.flavors import Flavor, PageInfo, tag_slug
 
@@ -85,8 +85,7 @@ def _tags(ordered: Sequence[Brief]) -> dict[str, tuple[str, list[Brief]]]:
 
 
 def _finish(text: str) -> bytes:
-    """The same normalisation as `render_markdown`: at most one blank line, one final newline."""
-    return (re.sub(r"\n{3,}", "\n\n", text).strip() + "\n").encode("utf-8")
+    return tidy_markdown(text).encode("utf-8")
 
 
 def plain_text(text: str) -> str:
@@ -189,12 +188,7 @@ def _weeks(ordered: Sequence[Brief], source: str, config: Config, flavor: Flavor
 
 def week_span(monday: dt.date) -> str:
     """'6–12 October 2025', '29 September – 5 October 2025' or '29 December 2025 – 4 January 2026'."""
-    sunday = monday + dt.timedelta(days=6)
-    if monday.year != sunday.year:
-        return f"{longdate(monday)} – {longdate(sunday)}"
-    if monday.month != sunday.month:
-        return f"{monday.day} {monday:%B} – {longdate(sunday)}"
-    return f"{monday.day}–{longdate(sunday)}"
+    return date_range(monday, monday + dt.timedelta(days=6))
 
 
 def _index_page(

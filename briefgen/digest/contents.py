@@ -1,0 +1,77 @@
+"""What a digest holds: its briefs, each with the view its own page is rendered from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen import __version__
+from briefgen.config import Workspace
+from briefgen.digest.selection import Selection
+from briefgen.model import Brief, Handling
+from briefgen.view import handling_of, prepare
+
+
+@dataclass
+class DigestItem:
+    brief: Brief
+    handling: Handling
+    view: dict[str, Any]
+
+    @property
+    def anchor(self) -> str:
+        """Every id inside the brief gets this prefix and `--`; slugs never hold '--', so ids stay unique."""
+        return f"brief-{self.brief.id}"
+
+
+@dataclass
+class Digest:
+    name: str
+    title: str
+    selection: Selection
+    items: list[DigestItem]
+    paper: str = "A4"
+
+    @property
+    def handling(self) -> Handling:
+        """The most restrictive marking of the briefs: the digest is as sensitive as its worst page."""
+        return max((item.handling for item in self.items), key=lambda h: h.rank)
+
+    @property
+    def created(self) -> dt.date:
+        """The latest brief's date, so the same briefs make the same bytes."""
+        return max(item.brief.date for item in self.items)
+
+    @property
+    def tags(self) -> list[str]:
+        return sorted({tag for item in self.items for tag in item.brief.tags})
+
+    def context(self) -> dict[str, Any]:
+        handling = self.handling
+        authors = list(dict.fromkeys(author for item in self.items for author in item.brief.authors))
+        langs = {item.brief.lang for item in self.items}
+        return {
+            "digest_name": self.name,
+            "title": self.title,
+            "period": self.selection.period,
+            "selection": self.selection,
+            "items": self.items,
+            "count": len(self.items),
+            "handling": str(handling),
+            "handling_class": handling.slug,
+            "tags": self.tags,
+            "authors": authors,
+            "lang": langs.pop() if len(langs) == 1 else "en",
+            "created": self.created.isoformat(),
+            "paper": self.paper,
+            "version": __version__,
+        }
+
+
+def make_digest(workspace: Workspace, briefs: Sequence[Brief], selection: Selection) -> Digest:
+    config = workspace.config
+    items = [DigestItem(brief, handling_of(brief, config), prepare(brief, config)) for brief in briefs]
+    title = "Weekly brief digest" if selection.period.week else "Brief digest"
+    return Digest(selection.name, title, selection, items, config.paper)

@@ -1,0 +1,68 @@
+"""The whole digest step: select, render and write, reported as one `Outcome`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from briefgen.config import Workspace
+from briefgen.digest.contents import Digest, make_digest
+from briefgen.digest.manifest import DIGEST_FOLDER, manifest_of
+from briefgen.digest.render import render_html, render_markdown, render_pdf
+from briefgen.digest.selection import Selection, select
+from briefgen.errors import BriefError, unplaced
+from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.outcome import Outcome
+from briefgen.templates import Templates, template_problem
+from briefgen.writing import write_atomic
+
+
+def build_digest(
+    workspace: Workspace, selection: Selection, out: Path | None = None
+) -> tuple[Outcome, Digest | None]:
+    """Select, render and write `<out>/digest/<name>.{pdf,html,md,json}`; nothing when nothing is selected.
+
+    Briefs that cannot be read are reported and the digest is made from the others (the caller
+    decides whether such a digest may be mailed). The manifest is written last, so its presence
+    means the three files beside it are complete. A template error, a render that runs out of time
+    or a failed write raises `BriefError`.
+    """
+    chosen, problems = select(workspace, selection)
+    outcome = Outcome(selection.name, selection.name, problems=problems)
+    if not chosen:
+        return outcome, None
+    digest = make_digest(workspace, [item.brief for item in chosen], selection)
+    templates = Templates(workspace.root)
+    folder = (out or workspace.root / workspace.config.out) / DIGEST_FOLDER
+    limit = workspace.config.pdf_timeout * len(digest.items)
+    try:
+        # One brief's allowance each: a layout that never ends must not hang the unattended job.
+        with time_limit(limit):
+            pdf, warnings = render_pdf(templates, digest, workspace.root)
+            outputs = {
+                "pdf": pdf,
+                "html": render_html(templates, digest).encode("utf-8"),
+                "md": render_markdown(templates, digest).encode("utf-8"),
+                "json": manifest_of(digest, pdf).model_dump_json(indent=2).encode("utf-8") + b"\n",
+            }
+    except TemplateError as error:
+        raise BriefError(template_problem(digest.name, error, workspace.root)) from None
+    except TimeLimitExceeded:
+        message = (
+            f"the digest took longer than {limit:g} s (pdf_timeout for each brief) to render and was stopped;"
+            " nothing written"
+        )
+        raise BriefError(unplaced(message)) from None
+    outcome.problems.extend(
+        unplaced(f"{digest.name}.pdf: {message}", severity="warning") for message in warnings
+    )
+    for extension, data in outputs.items():
+        target = folder / f"{digest.name}.{extension}"
+        try:
+            write_atomic(target, data)
+        except OSError as error:
+            message = f"cannot write the digest: {error.strerror or error}"
+            raise BriefError(unplaced(message, str(error.filename))) from None
+        outcome.written[extension] = target
+    return outcome, digest
