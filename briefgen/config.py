@@ -30,8 +30,10 @@ class Config(BaseModel):
 
     briefs: str = Field("briefs", description="Folder of brief YAML files.")
     out: str = Field("build", description="Output folder; formats go to <out>/html, <out>/pdf, <out>/md.")
-    formats: list[Format] = Field(default_factory=lambda: list(FORMATS))
-    paper: Literal["A4", "Letter"] = "A4"
+    formats: list[Format] = Field(
+        default_factory=lambda: list(FORMATS), description="Formats `briefgen build` writes by default."
+    )
+    paper: Literal["A4", "Letter"] = Field("A4", description="Paper size of the PDFs.")
     handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
     pdf_timeout: float = Field(
         60.0,
