@@ -8,7 +8,6 @@ cannot drift from what the commands do. An unknown placeholder fails the build.
 from __future__ import annotations
 
 import enum
-import importlib
 import re
 import sys
 import types
@@ -63,15 +62,9 @@ def check_rules() -> str:
 
 
 def _mail_config() -> type[BaseModel]:
-    # The [mail] model is moving from briefgen.mailing into the briefgen.mail package.
-    for name in ("briefgen.mail", "briefgen.mailing"):
-        try:
-            model = getattr(importlib.import_module(name), "MailConfig", None)
-        except ImportError:
-            continue
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            return model
-    raise PluginError("docs/hooks.py: no MailConfig in briefgen.mail or briefgen.mailing")
+    from briefgen.mail import MailConfig
+
+    return MailConfig
 
 
 def _type_name(annotation: Any) -> str:

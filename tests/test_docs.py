@@ -24,11 +24,8 @@ SETUP_AND_TEST = "scripts/setup --test && .venv/bin/python -m pytest"
 
 
 def mail_config() -> type[BaseModel]:
-    # The [mail] model is moving from briefgen.mailing into the briefgen.mail package.
-    try:
-        from briefgen.mail import MailConfig  # type: ignore[attr-defined]
-    except ImportError:
-        from briefgen.mailing import MailConfig
+    from briefgen.mail import MailConfig
+
     return MailConfig
 
 

@@ -40,4 +40,4 @@ RULES: dict[str, Rule] = {
     "date-in-future": Rule("error", "the brief's date or a source's publication date is after today"),
     "date-before-source": Rule("error", "the brief is dated before a source it summarises was published"),
 }
-"""Rule id → severity and what it catches. The README lists the same table."""
+"""Rule id → severity and what it catches; docs/checking.md is generated from it."""

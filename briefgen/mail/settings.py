@@ -104,7 +104,7 @@ class MailConfig(BaseModel):
 def mail_config(workspace: Workspace) -> MailConfig:
     """The workspace's [mail] table, validated; a missing table is a configuration error with a hint."""
     if "mail" not in workspace.tables:
-        hint = "add a [mail] table with host, sender and lists (see README, 'Weekly digest and mail')"
+        hint = "add a [mail] table with host, sender and lists (see docs/digest-and-mail.md)"
         raise ConfigError([Problem(workspace.config_name, 1, 1, "no [mail] settings", "mail", hint)])
     return workspace.section("mail", MailConfig)
 
