@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pypdf import PdfReader
 
-from briefgen.preview import PreviewServer
+from briefgen.serve import PreviewServer
 from tests.conftest import EXAMPLE_ID, REPO, Built, copy_workspace, run
 from tests.test_cli import BAD_ENUM
 

@@ -10,7 +10,7 @@ import click
 from briefgen.commands.common import warn
 from briefgen.config import find_workspace
 from briefgen.errors import ConfigError, ExitCode, exit_codes_help, unplaced
-from briefgen.preview import PreviewServer
+from briefgen.serve import PreviewServer
 
 
 @click.command(epilog=exit_codes_help(ExitCode.OK, ExitCode.USAGE))
