@@ -5,12 +5,12 @@ Every page, HTML and PDF alike, is rendered in a worker process, under the works
 killed and replaced), and the request threads never share WeasyPrint, which is not thread-safe.
 Workers set up WeasyPrint once, at start; each task then brings the workspace's current config and
 has the worker read the templates afresh, so a save counts at once without restarting a worker.
-The workers are spawned, not forked: the server's threads (HTTP, watcher) are not copied into them.
+The pool starts before the server's own threads (watcher, HTTP), so its first workers are forked
+from a process that runs none of them.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from pathlib import Path
 
@@ -44,7 +44,6 @@ class Renderer:
             max_workers=max(2, min(default_jobs(), MAX_WORKERS)),
             initializer=worker.init,
             initargs=(self.root, Config(), True),  # each task brings the workspace's current config
-            context=multiprocessing.get_context("spawn"),
         )
         self._pool.schedule(os.getpid)  # a first task starts the pool, and the pool all its workers
 

@@ -32,14 +32,14 @@ class PreviewServer:
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (Ctrl-C raises KeyboardInterrupt here)."""
+        self.httpd.site.start()  # first: its workers are forked before the watcher's thread exists
         self.watcher.start()
-        self.httpd.site.start()
         self.httpd.serve_forever(poll_interval=0.5)
 
     def start(self) -> None:
         """Serve from a background thread (tests, embedding); returns once saves are being watched."""
-        self.watcher.start()
         self.httpd.site.start()
+        self.watcher.start()
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="briefgen-serve", daemon=True)
         self._thread.start()
 
