@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pypdf import PdfReader
 
-from briefgen.preview import PreviewServer
+from briefgen.serve import PreviewServer
 from tests.conftest import EXAMPLE_ID, REPO, Built, copy_workspace, run
+from tests.test_building import write_variant
 from tests.test_cli import BAD_ENUM
 
 if TYPE_CHECKING:
@@ -42,7 +44,10 @@ WAIT_MS = 20_000
 
 EXAMPLE = (REPO / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8")
 TITLE = "Putin anchors Russia's Ukraine settlement strategy to undisclosed 'Alaska Summit' provisions"
-BAD_ENUM_LINE = "briefs/bad.yaml:7:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low (did you mean 'high'?)"
+BAD_ENUM_LINE = (
+    "briefs/bad.yaml:7:17: key_claims[0].confidence: 'hgih' is not one of high, moderate, low"
+    " (did you mean 'high'?)"
+)
 HOSTILE = """\
 title: "</title></script><script>alert('title')</script>"
 date: 2025-10-10
@@ -143,6 +148,38 @@ def test_pdf_is_made_on_request(server: PreviewServer) -> None:
     assert reader.metadata is not None and reader.metadata.title == TITLE
     assert "Alaska" in reader.pages[0].extract_text()
     assert "content-security-policy" not in reply.headers  # nothing is injected into a PDF
+
+
+def test_a_brief_too_slow_to_lay_out_gets_its_problem_and_the_others_still_render(
+    server: PreviewServer, root: Path
+) -> None:
+    """1500 key claims take WeasyPrint about a minute; the limit stops it in its own worker process
+    while another brief's PDF is made in the other."""
+    limit = 4
+    (root / "briefgen.toml").write_text(f"pdf_timeout = {limit}\n", encoding="utf-8")
+    write_variant(root, "a-huge", claims=1500)
+    assert get(server, f"/briefs/{EXAMPLE_ID}.pdf").headers["content-type"] == "application/pdf"  # warm
+    replies: dict[str, tuple[Reply, float]] = {}
+
+    def fetch(name: str, path: str) -> None:
+        reply = get(server, path)
+        replies[name] = reply, time.monotonic()
+
+    started = time.monotonic()
+    slow = threading.Thread(target=fetch, args=("slow", "/briefs/a-huge.pdf"))
+    slow.start()
+    time.sleep(0.5)  # the slow one is being laid out by now
+    fetch("other", f"/briefs/{EXAMPLE_ID}.pdf")
+    slow.join(timeout=120)
+    assert not slow.is_alive()
+    (reply, slow_done), (other, other_done) = replies["slow"], replies["other"]
+    assert reply.status == 200 and reply.headers["x-briefgen-problems"] == "1"
+    assert f"<li>briefs/a-huge.yaml:1:1: rendering took longer than {limit} s and was stopped" in reply.text
+    assert slow_done - started < limit + 15
+    assert other.status == 200 and other.headers["content-type"] == "application/pdf"
+    metadata = PdfReader(io.BytesIO(other.body)).metadata
+    assert metadata is not None and metadata.title == TITLE
+    assert other_done < slow_done, "the other brief's PDF waited for the slow one"
 
 
 def test_unknown_id_is_not_found(server: PreviewServer) -> None:
@@ -335,8 +372,8 @@ def test_a_taken_port_is_a_usage_error(workspace: Path) -> None:
         result = run("serve", "--port", str(port))
     assert result.exit_code == 2
     assert (
-        result.stderr
-        == f"error: cannot serve on 127.0.0.1:{port}: the port is already in use (choose another with --port)\n"
+        result.stderr == f"error: cannot serve on 127.0.0.1:{port}: the port is already in use"
+        " (choose another with --port)\n"
     )
 
 
@@ -488,7 +525,8 @@ def test_built_html_opens_with_no_errors_and_runs_no_script(example_build: Built
     assert tab.page.locator("h1").inner_text() == TITLE
     assert tab.page.evaluate("document.scripts.length") == 0
     handlers = tab.page.evaluate(
-        "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on'))"
+        "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name))"
+        ".filter(n => n.startsWith('on'))"
     )
     assert handlers == []
     assert tab.page.evaluate("[...document.links].filter(a => a.protocol === 'javascript:').length") == 0

@@ -58,11 +58,9 @@ def execute(
             except TimeoutError:
                 outcome = Outcome(item[0].source, problems=[too_slow(item[0].source, timeout)])
             except ProcessExpired as error:
-                message = f"the rendering process died (exit code {error.exitcode})"
-                outcome = Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
+                outcome = Outcome(item[0].source, problems=[died(item[0].source, error.exitcode)])
             except Exception as error:  # one brief's failure must not end the build
-                message = f"rendering failed: {type(error).__name__}: {error}"
-                outcome = Outcome(item[0].source, problems=[Problem(item[0].source, 1, 1, message)])
+                outcome = Outcome(item[0].source, problems=[failed(item[0].source, error)])
             yield item, outcome
     except BaseException:
         pool.stop()
@@ -76,3 +74,11 @@ def too_slow(source: str, timeout: float) -> Problem:
     message = f"rendering took longer than {timeout:g} s and was stopped"
     hint = "raise pdf_timeout in briefgen.toml, or look for what makes this brief so slow"
     return Problem(source, 1, 1, message, hint=hint)
+
+
+def died(source: str, exitcode: int | None) -> Problem:
+    return Problem(source, 1, 1, f"the rendering process died (exit code {exitcode})")
+
+
+def failed(source: str, error: Exception) -> Problem:
+    return Problem(source, 1, 1, f"rendering failed: {type(error).__name__}: {error}")

@@ -2,7 +2,8 @@
 
 A worker is set up once (`init`): it builds the Jinja environment and, when PDFs are wanted, imports
 WeasyPrint and warms its font configuration, so that every brief after the first pays only for its
-own layout. The same functions run in-process for builds that make no PDF.
+own layout. The same functions run in-process for builds that make no PDF, and `render_bytes`
+(one format, written nowhere) in the preview's pool, so a preview is rendered exactly as a build.
 """
 
 from __future__ import annotations
@@ -58,31 +59,46 @@ def init(root: Path, config: Config, with_pdf: bool) -> None:
     _state = state
 
 
+def reconfigure(config: Config) -> None:
+    """A long-lived worker (the preview's) takes the workspace's current config and reads its templates
+    afresh, keeping WeasyPrint as loaded: a saved template or a new templates/ folder counts at once."""
+    assert _state is not None, "worker.init() first"
+    _state.config, _state.templates = config, Templates(_state.root)
+
+
 def output_path(out: Path, fmt: Format, brief_id: str) -> Path:
     return out / fmt / f"{brief_id}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """One format of one brief, as bytes: what `render` writes and what the preview sends."""
+
+    data: bytes | None
+    """None when the format could not be made (the problems say why)."""
+    problems: list[Problem]
+    fetched: frozenset[str] = frozenset()
+    templates_broken: bool = False
+    """A template error: the brief's other formats would only repeat it."""
 
 
 def render(task: Task) -> Outcome:
     """Render and atomically write each requested format; problems are reported, never raised."""
     assert _state is not None, "worker.init() first"
+    assert task.brief.id is not None
     outcome = Outcome(task.source)
     view = prepare(task.brief, _state.config)
-    assert task.brief.id is not None
     for fmt in task.formats:
-        try:
-            data = _render_format(fmt, view, outcome)
-        except jinja2.TemplateError as error:
-            outcome.problems.append(template_problem(task.source, error, _state.root))
+        rendering = _render_view(task.source, view, fmt)
+        outcome.problems.extend(rendering.problems)
+        outcome.fetched |= rendering.fetched
+        if rendering.templates_broken:
             return outcome
-        except Exception as error:  # a renderer failure must not stop the other briefs
-            message = f"{fmt} rendering failed: {type(error).__name__}: {error}"
-            outcome.problems.append(Problem(task.source, 1, 1, message))
-            continue
-        if data is None:
+        if rendering.data is None:
             continue
         target = output_path(task.out, fmt, task.brief.id)
         try:
-            write_atomic(target, data)
+            write_atomic(target, rendering.data)
         except OSError as error:
             hint = "check that the output folder is writable and the disk not full"
             shown = display_path(target, _state.root)
@@ -94,21 +110,31 @@ def render(task: Task) -> Outcome:
     return outcome
 
 
-def _render_format(fmt: Format, view: dict[str, Any], outcome: Outcome) -> bytes | None:
+def render_bytes(source: str, brief: Brief, fmt: Format) -> Rendering:
+    """One format of one brief, written nowhere: the preview's unit of work, run in a pool worker."""
+    assert _state is not None, "worker.init() first"
+    return _render_view(source, prepare(brief, _state.config), fmt)
+
+
+def _render_view(source: str, view: dict[str, Any], fmt: Format) -> Rendering:
     assert _state is not None
-    if fmt == "html":
-        return render_html(_state.templates, view)
-    if fmt == "md":
-        return render_markdown(_state.templates, view)
-    if _state.pdf is None or isinstance(_state.pdf, Exception):
-        reason = _state.pdf or "WeasyPrint was not loaded"
-        hint = "run `briefgen doctor`; WeasyPrint needs Pango"
-        outcome.problems.append(Problem(outcome.source, 1, 1, f"cannot make PDFs: {reason}", hint=hint))
-        return None
-    rendered = _state.pdf.render_pdf(_state.templates, view, _state.root)
-    outcome.problems.extend(
-        Problem(outcome.source, 1, 1, message, "pdf", severity="warning", rule="pdf-warning")
+    try:
+        if fmt == "html":
+            return Rendering(render_html(_state.templates, view), [])
+        if fmt == "md":
+            return Rendering(render_markdown(_state.templates, view), [])
+        if _state.pdf is None or isinstance(_state.pdf, Exception):
+            reason = _state.pdf or "WeasyPrint was not loaded"
+            hint = "run `briefgen doctor`; WeasyPrint needs Pango"
+            return Rendering(None, [Problem(source, 1, 1, f"cannot make PDFs: {reason}", hint=hint)])
+        rendered = _state.pdf.render_pdf(_state.templates, view, _state.root)
+    except jinja2.TemplateError as error:
+        return Rendering(None, [template_problem(source, error, _state.root)], templates_broken=True)
+    except Exception as error:  # a renderer failure must not stop the other briefs
+        message = f"{fmt} rendering failed: {type(error).__name__}: {error}"
+        return Rendering(None, [Problem(source, 1, 1, message)])
+    warnings = [
+        Problem(source, 1, 1, message, "pdf", severity="warning", rule="pdf-warning")
         for message in rendered.warnings
-    )
-    outcome.fetched |= rendered.files
-    return rendered.data
+    ]
+    return Rendering(rendered.data, warnings, rendered.files)

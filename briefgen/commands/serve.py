@@ -10,7 +10,7 @@ import click
 from briefgen.commands.common import warn
 from briefgen.config import find_workspace
 from briefgen.errors import ConfigError, ExitCode, exit_codes_help, unplaced
-from briefgen.preview import PreviewServer
+from briefgen.serve import PreviewServer
 
 
 @click.command(epilog=exit_codes_help(ExitCode.OK, ExitCode.USAGE))
@@ -32,9 +32,11 @@ def serve(port: int, host: str) -> None:
     """Preview the workspace's briefs in a browser.
 
     Serves an index of every brief (title, date, status, tags, and the errors of briefs that fail to
-    load), each brief's HTML page and its PDF, rendered from the files on disk on every request. Open
-    pages reload by themselves when a brief, template, stylesheet or the config is saved. A brief
-    with errors shows them, one file:line:column line each, instead of its page.
+    load), each brief's HTML page and its PDF, rendered from the files on disk on every request the
+    way `build` renders them, in worker processes under pdf_timeout. Open pages reload by themselves
+    when a brief, template, stylesheet or the config is saved. A brief with errors, or one that takes
+    longer than pdf_timeout to render, shows its problems, one file:line:column line each, instead
+    of its page.
 
     Stop with Ctrl-C (exit 0). A bad configuration, or an address or port that cannot be used (another
     server already listens on it: pick another with --port), is exit 2.

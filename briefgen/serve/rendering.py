@@ -1,0 +1,69 @@
+"""The preview's renderer: the build's worker (`worker.render_bytes`) in a warm process pool.
+
+Every page, HTML and PDF alike, is rendered in a worker process, under the workspace's
+`pdf_timeout`: a brief that takes minutes to lay out costs its own page only (a timed-out worker is
+killed and replaced), and the request threads never share WeasyPrint, which is not thread-safe.
+Workers set up WeasyPrint once, at start; each task then brings the workspace's current config and
+has the worker read the templates afresh, so a save counts at once without restarting a worker.
+The pool starts before the server's own threads (watcher, HTTP), so its first workers are forked
+from a process that runs none of them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+
+from briefgen.building import worker
+from briefgen.building.execute import default_jobs, died, failed, too_slow
+from briefgen.config import Config, Format
+from briefgen.model import Brief
+
+MAX_WORKERS = 4
+"""Enough for a few open previews at once; each idle worker holds a WeasyPrint in memory."""
+
+
+def render_current(config: Config, source: str, brief: Brief, fmt: Format) -> worker.Rendering:
+    """In a pool worker: the brief rendered with the workspace's config and templates as they are now."""
+    worker.reconfigure(config)
+    return worker.render_bytes(source, brief, fmt)
+
+
+class Renderer:
+    """A pool of at least two workers, so that one slow brief leaves another to the other previews."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._pool: ProcessPool | None = None
+
+    def start(self) -> None:
+        """Start the workers now (they take seconds: WeasyPrint), not on the first request."""
+        self._pool = ProcessPool(
+            max_workers=max(2, min(default_jobs(), MAX_WORKERS)),
+            initializer=worker.init,
+            initargs=(self.root, Config(), True),  # each task brings the workspace's current config
+        )
+        self._pool.schedule(os.getpid)  # a first task starts the pool, and the pool all its workers
+
+    def render(self, config: Config, source: str, brief: Brief, fmt: Format) -> worker.Rendering:
+        """One format of one brief; a brief over the time limit, or a worker that died, is a problem."""
+        assert self._pool is not None, "Renderer.start() first"
+        timeout = config.pdf_timeout
+        try:
+            future = self._pool.schedule(render_current, (config, source, brief, fmt), timeout=timeout)
+            return future.result()
+        except TimeoutError:
+            return worker.Rendering(None, [too_slow(source, timeout)])
+        except ProcessExpired as error:
+            return worker.Rendering(None, [died(source, error.exitcode)])
+        except Exception as error:  # a broken pool, a brief that cannot be pickled: this page only
+            return worker.Rendering(None, [failed(source, error)])
+
+    def close(self) -> None:
+        """Stop the workers, renders in progress included (the server is going away)."""
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join()
+            self._pool = None

@@ -1,0 +1,66 @@
+"""The preview's pages: the index, and each brief as HTML or PDF, from the files on disk at the
+moment of each request."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.config import Format, find_workspace
+from briefgen.errors import ConfigError
+from briefgen.serve.log import Log, quiet
+from briefgen.serve.pages import Page, broken_row, catalogue, index_row, problems_page, text_page
+from briefgen.serve.rendering import Renderer
+from briefgen.templates import Templates
+
+MAX_ID = 100
+CONTENT_TYPES: dict[Format, str] = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+class Site:
+    """Reads the workspace per request; renders briefs through `Renderer`'s worker pool."""
+
+    def __init__(self, root: Path, log: Log = quiet) -> None:
+        self.root = root
+        self.log = log
+        self.renderer = Renderer(root)
+
+    def index(self) -> Page:
+        try:
+            workspace = find_workspace(self.root)
+        except ConfigError as error:
+            return problems_page(self.root, "The workspace configuration has errors", error.problems)
+        entries = catalogue(workspace)
+        rows = [index_row(entry, workspace) for entry in entries if entry.loaded is not None]
+        rows.sort(key=lambda row: (row["date"], row["title"]), reverse=True)
+        broken = [broken_row(entry) for entry in entries if entry.loaded is None]
+        html = Templates(self.root).render(
+            "preview-index.html.j2", rows=rows, broken=broken, root=str(workspace.root), version=__version__
+        )
+        return Page(HTTPStatus.OK, "text/html; charset=utf-8", html.encode("utf-8"))
+
+    def brief(self, key: str, fmt: Format) -> Page:
+        """One brief as HTML or PDF; a brief that cannot be loaded or rendered gets its problems instead."""
+        try:
+            workspace = find_workspace(self.root)
+        except ConfigError as error:
+            return problems_page(self.root, "The workspace configuration has errors", error.problems)
+        entry = next((e for e in catalogue(workspace) if e.key == key), None) if len(key) <= MAX_ID else None
+        if entry is None:
+            return text_page(HTTPStatus.NOT_FOUND, f"no brief with id '{key}' (see the index at /)")
+        if entry.loaded is None:
+            return problems_page(self.root, f"{entry.source} has errors", entry.problems)
+        rendering = self.renderer.render(workspace.config, entry.source, entry.loaded.brief, fmt)
+        for warning in (p for p in rendering.problems if not p.is_error):
+            self.log(f"warning: {entry.source}: {fmt}: {warning.message}")
+        if rendering.data is None:
+            return problems_page(self.root, f"{entry.source} cannot be rendered", rendering.problems)
+        headers = {"Content-Disposition": f'inline; filename="{key}.pdf"'} if fmt == "pdf" else {}
+        return Page(HTTPStatus.OK, CONTENT_TYPES[fmt], rendering.data, headers)
+
+    def start(self) -> None:
+        self.renderer.start()
+
+    def close(self) -> None:
+        self.renderer.close()

@@ -1,0 +1,152 @@
+"""Change detection: saves bump a counter (Changes) that open pages wait on through /events."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import watchfiles
+
+from briefgen.config import find_workspace
+from briefgen.errors import ConfigError
+from briefgen.loading import BRIEF_SUFFIXES
+from briefgen.serve.log import Log, quiet
+from briefgen.templates import builtin_templates
+
+WATCH_TICK_MS = 300
+"""How often the watcher wakes without changes: to notice new folders, config edits, and stopping."""
+
+
+class Changes:
+    """A counter of saves; /events streams wait on it and tell their page to reload when it moves."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self.generation = 0
+        self.closed = False
+
+    def bump(self) -> None:
+        with self._condition:
+            self.generation += 1
+            self._condition.notify_all()
+
+    def close(self) -> None:
+        with self._condition:
+            self.closed = True
+            self._condition.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int | None:
+        """The generation once it differs from `seen` (or after `timeout`); None when shutting down."""
+        with self._condition:
+            self._condition.wait_for(lambda: self.closed or self.generation != seen, timeout)
+            return None if self.closed else self.generation
+
+
+class Watcher:
+    """Bumps `changes` when a brief, a template or stylesheet, or the config file is saved.
+
+    Watches the briefs folder, the workspace's templates/ and the built-in templates (not the whole
+    workspace, which may hold a virtualenv). A folder that appears later, or a config edit, is noticed
+    on the next tick.
+    """
+
+    def __init__(self, root: Path, changes: Changes, log: Log = quiet) -> None:
+        self.root = root.resolve()
+        self.changes = changes
+        self.log = log
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._config = self._config_stamp()
+        self._briefs = self._briefs_folder(fallback=self.root / "briefs")
+        self._templates: tuple[Path, ...] = ()
+        self._litter = watchfiles.DefaultFilter()  # editor swap files, .git, __pycache__ ...
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start watching; returns once changes from now on will be seen."""
+        self._thread = threading.Thread(target=self._run, name="briefgen-watch", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def folders(self) -> tuple[Path, ...]:
+        """The folders to watch now: those of the briefs, the workspace's templates and the built-ins."""
+        self._templates = tuple(
+            p.resolve() for p in (self.root / "templates", builtin_templates()) if p.is_dir()
+        )
+        existing = {p.resolve() for p in (self._briefs, *self._templates) if p.is_dir()}
+        return tuple(
+            sorted(
+                p for p in existing if not any(p != other and p.is_relative_to(other) for other in existing)
+            )
+        )
+
+    def _briefs_folder(self, fallback: Path) -> Path:
+        try:
+            return self.root / find_workspace(self.root).config.briefs
+        except ConfigError:
+            return fallback  # a broken config is shown on the pages; keep watching what we watched
+
+    def _config_stamp(self) -> tuple[tuple[int, int] | None, ...]:
+        stamps = []
+        for name in ("briefgen.toml", "pyproject.toml"):
+            try:
+                stat = (self.root / name).stat()
+                stamps.append((stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                stamps.append(None)
+        return tuple(stamps)
+
+    def _relevant(self, change: watchfiles.Change, path: str) -> bool:
+        if not self._litter(change, path):
+            return False
+        return path.endswith(BRIEF_SUFFIXES) or any(
+            Path(path).is_relative_to(folder) for folder in self._templates
+        )
+
+    def _run(self) -> None:
+        moved: list[str] = []  # what changed the watched folders: announced once the new watch is in place
+        try:
+            while not self._stop.is_set():
+                folders = self.folders()
+                for batch in watchfiles.watch(
+                    *folders,
+                    watch_filter=self._relevant,
+                    stop_event=self._stop,
+                    step=50,
+                    rust_timeout=WATCH_TICK_MS,
+                    yield_on_timeout=True,
+                    raise_interrupt=False,
+                ):
+                    self._ready.set()
+                    changed = sorted({path for _, path in batch}) + moved
+                    moved = []
+                    stamp = self._config_stamp()
+                    if stamp != self._config:
+                        self._config, self._briefs = stamp, self._briefs_folder(fallback=self._briefs)
+                        changed.append("the configuration")
+                    if self.folders() != folders:
+                        moved = [*changed, "the folders to watch"]
+                        break  # watch the new set, then reload pages: a save in between is not lost
+                    if changed:
+                        self._report(changed)
+        except (
+            Exception
+        ) as error:  # inotify limits, a vanished folder: the preview still works, minus live reload
+            self.log(f"warning: live reload stopped: {type(error).__name__}: {error}")
+        finally:
+            self._ready.set()
+
+    def _report(self, paths: list[str]) -> None:
+        shown = []
+        for path in paths:
+            absolute = Path(path)
+            shown.append(
+                absolute.relative_to(self.root).as_posix() if absolute.is_relative_to(self.root) else path
+            )
+        self.log(f"changed {', '.join(shown)}: reloading open pages")
+        self.changes.bump()
