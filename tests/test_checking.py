@@ -82,12 +82,16 @@ def test_misquote_and_reordered_sections_in_a_copy_of_the_example(workspace: Pat
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines == [
-        f"{path}:35:12: error: key_claims[1].quote: quote not found in seeds/putin-alaska-summit-dushanbe.txt "
+        f"{path}:35:12: error: key_claims[1].quote: quote not found in "
+        "seeds/putin-alaska-summit-dushanbe.txt "
         '(closest passage, 94% alike: generally assesses the results of that August meeting as "positive.") '
         "[quote-not-in-source]",
-        f"{path}:146:14: error: sections[2].heading: section out of the source's order: in the source it comes before "
-        "'The Path Forward: A Geopolitical Tug-of-War' (the article's order: Understanding the 'Alaska Summit' "
-        "Provisions → Why the CIS Platform Matters → The Path Forward: A Geopolitical Tug-of-War) [heading-out-of-order]",
+        f"{path}:146:14: error: sections[2].heading: section out of the source's order: in the source it "
+        "comes before "
+        "'The Path Forward: A Geopolitical Tug-of-War' (the article's order: Understanding the 'Alaska "
+        "Summit' "
+        "Provisions → Why the CIS Platform Matters → The Path Forward: A Geopolitical Tug-of-War) "
+        "[heading-out-of-order]",
     ]
     assert result.stdout.strip() == "1 checked, 1 with errors, 0 warnings"
 
@@ -113,7 +117,8 @@ def test_json_output_is_a_stable_sorted_list(workspace: Path) -> None:
         "column": 12,
         "field": "key_claims[1].quote",
         "message": "quote not found in seeds/putin-alaska-summit-dushanbe.txt",
-        "hint": 'closest passage, 94% alike: generally assesses the results of that August meeting as "positive."',
+        "hint": "closest passage, 94% alike: generally assesses the results of that August meeting as "
+        '"positive."',
     }
     assert [f["rule"] for f in findings].count("likelihood-off-scale") == 4
     assert run("check", "--format", "json").stdout == result.stdout, "same input, same bytes"
@@ -240,7 +245,8 @@ def test_a_quote_citing_a_source_without_a_file_is_only_unchecked(workspace: Pat
         12,
     )
     assert finding.message == (
-        "quote not found in seeds/putin-alaska-summit-dushanbe.txt, and it cites source 'wire' without a `file`"
+        "quote not found in seeds/putin-alaska-summit-dushanbe.txt, and it cites source 'wire' without a "
+        "`file`"
     )
 
 
@@ -277,14 +283,16 @@ def test_reversed_sections_and_a_section_quote_not_in_the_source(workspace: Path
             "heading-out-of-order",
             13,
             14,
-            "section out of the source's order: in the source it comes before 'The Path Forward: A Geopolitical Tug-of-War'",
+            "section out of the source's order: in the source it comes before 'The Path Forward: A "
+            "Geopolitical Tug-of-War'",
         ),
         ("quote-not-in-source", 14, 14, "quote not found in seeds/putin-alaska-summit-dushanbe.txt"),
         (
             "heading-out-of-order",
             15,
             14,
-            "section out of the source's order: in the source it comes before 'The Path Forward: A Geopolitical Tug-of-War'",
+            "section out of the source's order: in the source it comes before 'The Path Forward: A "
+            "Geopolitical Tug-of-War'",
         ),
     ]
 
@@ -381,7 +389,8 @@ def test_loader_problems_keep_their_format_and_appear_in_json(workspace: Path) -
     assert text.exit_code == 1
     assert text.stderr.splitlines() == [
         "briefs/nope.yaml:1:1: no such file or folder (check the path)",
-        "briefs/bad.yaml:2:1: duplicate key 'title' (first defined at line 1; YAML would silently keep only one of them)",
+        "briefs/bad.yaml:2:1: duplicate key 'title' (first defined at line 1; YAML would silently keep "
+        "only one of them)",
     ]
     findings = json.loads(run("check", "--format", "json", "briefs/bad.yaml", "briefs/nope.yaml").stdout)
     assert [(f["rule"], f["file"], f["line"]) for f in findings] == [

@@ -325,7 +325,8 @@ def test_made_on_the_spot_cases_are_refused(hostile: Hostile, name: str, message
 
 
 def test_special_files_and_outside_folders_are_skipped(hostile: Hostile) -> None:
-    """A FIFO or /dev/zero is never opened (the build would hang or never end); a linked folder is not walked."""
+    """A FIFO or /dev/zero is never opened (the build would hang or never end); a linked folder is not
+    walked."""
     for name in ("fifo", "link-dev-zero", "link-loop", "outside-dir/inner"):
         assert f"briefs/{name}" not in hostile.build.stderr + hostile.check.stderr
         assert not list((hostile.root / "build").rglob(f"{name.split('/')[-1]}.*"))

@@ -631,7 +631,8 @@ def test_python_markdown_gets_no_live_html(text: str, extensions: list[str]) -> 
     ],
 )
 def test_python_markdown_code_block_in_a_container(text: str) -> None:
-    """Python-Markdown sees no fence inside a list item, a quote or a footnote: such code is written as code spans."""
+    """Python-Markdown sees no fence inside a list item, a quote or a footnote: such code is written as
+    code spans."""
     out = to_safe_markdown(text)
     for extensions in (MKDOCS_EXTENSIONS, [*MKDOCS_EXTENSIONS, "footnotes"]):
         assert python_markdown_problems(python_markdown(out, extensions)) == [], out
@@ -665,7 +666,8 @@ def test_escape_text_shows_literally_in_python_markdown(text: str) -> None:
 def test_footnote_labels_become_numbers_that_still_match() -> None:
     text = (
         "One.[^<b>z</b>] Two.[^<script>alert(1)</script>] Again.[^<b>z</b>]\n\n"
-        "[^<script>alert(1)</script>]: The second note.\n\n[^<b>z</b>]: The first note.\n\n[^unused]: Dropped."
+        "[^<script>alert(1)</script>]: The second note.\n\n[^<b>z</b>]: The first note.\n\n[^unused]: "
+        "Dropped."
     )
     out = to_safe_markdown(text)
     assert "<" not in out and "unused" not in out

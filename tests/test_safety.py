@@ -248,7 +248,8 @@ def two_briefs_with_pdf_css(workspace: Path, css: str) -> None:
 
 
 def test_workspace_pdf_css_applies_and_its_warnings_reach_every_brief(workspace: Path) -> None:
-    """Workers parse the stylesheet once and reuse it: its rules still apply and each brief still hears its warnings."""
+    """Workers parse the stylesheet once and reuse it: its rules still apply and each brief still hears
+    its warnings."""
     two_briefs_with_pdf_css(
         workspace, "@page { margin: 2cm; @top-right { content: 'WORKSPACE CSS' } }\nh1 { colour: red }\n"
     )
@@ -272,7 +273,8 @@ def test_a_workspace_templates_own_style_keeps_its_place_in_the_cascade(workspac
     (workspace / "templates" / "pdf.css").write_text("article .probe { display: none }\n", encoding="utf-8")
     (workspace / "templates" / "brief.pdf.j2").write_text(
         '{% extends "builtin/brief.pdf.j2" %}{% block tags %}'
-        '<style>.probe { display: block }</style><p class="probe">PROBE TEXT</p><p>VISIBLE TEXT</p>{% endblock %}',
+        '<style>.probe { display: block }</style><p class="probe">PROBE TEXT</p><p>VISIBLE TEXT</p>{% '
+        "endblock %}",
         encoding="utf-8",
     )
     assert run("build", "-f", "pdf").exit_code == 0

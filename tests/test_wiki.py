@@ -45,8 +45,8 @@ def git_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
-                 "GIT_COMMITTER_EMAIL", "GIT_CONFIG_GLOBAL", "EMAIL"):  # fmt: skip
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL",
+                 "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_CONFIG_GLOBAL", "EMAIL"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
 
 
@@ -273,7 +273,8 @@ def test_a_brief_id_that_clashes_with_a_generated_page_fails_alone(workspace: Pa
     result = run("publish", "--wiki", str(site), "--flavor", "mkdocs")
     assert result.exit_code == 1  # as for any bad brief: reported, and the others are published
     assert (
-        "briefs/index.yaml:2:5: id: page name clash: the page of brief 'index' would be docs/briefs/index.md, "
+        "briefs/index.yaml:2:5: id: page name clash: the page of brief 'index' would be "
+        "docs/briefs/index.md, "
         "which is already a page briefgen generates (give the brief another id)" in result.stderr
     )
     assert (site / "docs" / "briefs" / f"{EXAMPLE_ID}.md").exists()
@@ -605,7 +606,8 @@ def test_mkdocs_site_runs_nothing_from_titles_and_tags(workspace: Path) -> None:
 def test_mkdocs_publishes_into_an_existing_projects_docs_dir(workspace: Path) -> None:
     site = workspace / "site"
     (site / "content").mkdir(parents=True)
-    theirs = 'site_name: Team handbook\ndocs_dir: content\nnav:\n  - Home: index.md\nextra:\n  key: !ENV [HOME, "x"]\n'
+    theirs = "site_name: Team handbook\ndocs_dir: content\nnav:\n  - Home: index.md\n"
+    theirs += 'extra:\n  key: !ENV [HOME, "x"]\n'
     (site / "mkdocs.yml").write_text(theirs, encoding="utf-8")
     (site / "content" / "index.md").write_text("# Handbook\n", encoding="utf-8")
     result = run("publish", "--wiki", str(site), "--flavor", "mkdocs")
@@ -653,7 +655,8 @@ def test_a_hand_edited_page_of_briefgens_is_replaced_and_said_so(wiki: Path) -> 
 
 
 def forge_manifest(wiki: Path, *names: str) -> None:
-    """List files briefgen never wrote in the wiki's manifest, with their true hashes (the sneakiest forgery)."""
+    """List files briefgen never wrote in the wiki's manifest, with their true hashes (the sneakiest
+    forgery)."""
     manifest = json.loads((wiki / MANIFEST_NAME).read_text(encoding="utf-8"))
     for name in names:
         manifest["pages"][name] = {"sha256": hashlib.sha256((wiki / name).read_bytes()).hexdigest()}
