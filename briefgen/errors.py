@@ -82,10 +82,6 @@ class ConfigError(BriefgenError):
     exit_code = ExitCode.USAGE
 
 
-class NothingMatched(BriefgenError):
-    exit_code = ExitCode.NOTHING_MATCHED
-
-
 class TryAgain(BriefgenError):
     exit_code = ExitCode.TRY_AGAIN
 

@@ -9,7 +9,6 @@ from briefgen.loading.workspace import (
     BriefResult,
     Ids,
     discover,
-    loaded,
     read_briefs,
     read_one,
 )
@@ -42,7 +41,6 @@ __all__ = [
     "field_path",
     "load_brief",
     "load_bytes",
-    "loaded",
     "parse_yaml",
     "read_briefs",
     "read_one",

@@ -4,7 +4,7 @@ problems, never an exception, so one bad brief costs only itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from briefgen.config import Workspace
@@ -84,7 +84,3 @@ def read_briefs(workspace: Workspace, paths: Sequence[Path] = ()) -> list[BriefR
     ids = Ids()
     results.extend(read_one(workspace, path, ids) for path in files)
     return results
-
-
-def loaded(results: Iterable[BriefResult]) -> list[LoadedBrief]:
-    return [item for _, item in results if item is not None]
