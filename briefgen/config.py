@@ -38,7 +38,10 @@ class Config(BaseModel):
     pdf_timeout: float = Field(
         60.0,
         gt=0,
-        description="Seconds one brief's render may take (its PDF; HTML and Markdown in builds without PDF).",
+        description=(
+            "Seconds one brief's render may take: all its formats in a build, each page in `serve`, "
+            "and each brief's share of the digest."
+        ),
     )
     bluf_max_words: int = Field(120, gt=0, description="`briefgen check` warns about a longer BLUF.")
 

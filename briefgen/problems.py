@@ -72,6 +72,6 @@ def display_path(path: Path, root: Path | None = None) -> str:
     if root is not None:
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside the root, unreadable, a symlink loop
             pass
     return path.as_posix()

@@ -58,4 +58,6 @@ def test_no_command_exits_with_a_bare_number() -> None:
 
 def test_the_table_keeps_the_codes_scripts_already_rely_on() -> None:
     assert (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE, ExitCode.INTERRUPTED) == (0, 1, 2, 130)
+    # what the tests compare against by name: pinned as numbers, since schedulers read numbers
+    assert (ExitCode.NOTHING_MATCHED, ExitCode.TRY_AGAIN, ExitCode.NEEDS_ATTENTION) == (3, 4, 5)
     assert len({code.meaning for code in ExitCode}) == len(ExitCode), "each code has its own meaning"

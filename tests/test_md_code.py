@@ -46,9 +46,8 @@ def test_the_code_span_shows_the_value_and_nothing_else(value: str) -> None:
     assert re.sub(r"<code>.*?</code>", "", rendered, flags=re.DOTALL) == "<p>Local copy: .</p>\n"
 
 
-@pytest.mark.parametrize(
-    "value", [v for v in VALUES if v == v.strip()]
-)  # Python-Markdown strips spaces at the ends
+# Python-Markdown strips spaces at the ends
+@pytest.mark.parametrize("value", [v for v in VALUES if v == v.strip()])
 def test_python_markdown_reads_the_same_code_span(value: str) -> None:
     rendered = python_markdown.markdown(f"Local copy: {to_code_span(value)}.")
     assert codes(rendered) == [value]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, as_completed
-from typing import Any
+from typing import Any, TypeVar
 
 from briefgen.building import worker
 from briefgen.building.manifest import Entry
@@ -17,6 +17,8 @@ from briefgen.config import Workspace
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem
+
+T = TypeVar("T")
 
 
 def default_jobs() -> int:
@@ -38,10 +40,10 @@ def execute(
                 with time_limit(timeout):
                     outcome = worker.render(item[0])
             except TimeLimitExceeded:
-                outcome = Outcome(item[0].source, problems=[too_slow(item[0].source, timeout)])
+                outcome = Outcome(item[0].source, problems=[too_slow(item[0].source, workspace)])
             yield item, outcome
         return
-    from pebble import ProcessExpired, ProcessPool
+    from pebble import ProcessPool
 
     workers = max(1, min(jobs or default_jobs(), len(tasks)))
     pool = ProcessPool(
@@ -53,15 +55,8 @@ def execute(
         }
         for future in as_completed(futures):
             item = futures[future]
-            try:
-                outcome = future.result()
-            except TimeoutError:
-                outcome = Outcome(item[0].source, problems=[too_slow(item[0].source, timeout)])
-            except ProcessExpired as error:
-                outcome = Outcome(item[0].source, problems=[died(item[0].source, error.exitcode)])
-            except Exception as error:  # one brief's failure must not end the build
-                outcome = Outcome(item[0].source, problems=[failed(item[0].source, error)])
-            yield item, outcome
+            found = result_of(future, item[0].source, workspace)
+            yield item, found if isinstance(found, Outcome) else Outcome(item[0].source, problems=[found])
     except BaseException:
         pool.stop()
         raise
@@ -70,14 +65,25 @@ def execute(
         pool.join()
 
 
-def too_slow(source: str, timeout: float) -> Problem:
-    message = f"rendering took longer than {timeout:g} s and was stopped"
-    hint = "raise pdf_timeout in briefgen.toml, or look for what makes this brief so slow"
+def result_of(future: Future[T], source: str, workspace: Workspace) -> T | Problem:
+    """A pool task's result, or the problem line of a brief over the time limit, a worker that died or
+    any other failure: one brief's trouble never ends the build (or the preview)."""
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except TimeoutError:
+        return too_slow(source, workspace)
+    except ProcessExpired as error:
+        return Problem(source, 1, 1, f"the rendering process died (exit code {error.exitcode})")
+    except Exception as error:
+        return failed(source, error)
+
+
+def too_slow(source: str, workspace: Workspace) -> Problem:
+    message = f"rendering took longer than {workspace.config.pdf_timeout:g} s and was stopped"
+    hint = f"raise pdf_timeout in {workspace.config_name}, or look for what makes this brief so slow"
     return Problem(source, 1, 1, message, hint=hint)
-
-
-def died(source: str, exitcode: int | None) -> Problem:
-    return Problem(source, 1, 1, f"the rendering process died (exit code {exitcode})")
 
 
 def failed(source: str, error: Exception) -> Problem:

@@ -10,8 +10,8 @@ The package, imports flowing one way: `checker` (the `Checker`, and `FAMILIES`, 
 runs in order) → one module per family of rules (`sources`, `quotes`, `headings`, `language`, `text`,
 `dates`), each a function taking the brief's `context` → `context` (`BriefContext`: the brief, its
 file's text, `add()` to report a finding) → `rules` (`RULES`: rule id → severity and summary).
-A new family is a module with a `check(context)` function, its rule ids in `RULES`, and its
-function in `FAMILIES`.
+A new family is a module with a function (or a few) taking the context, its rule ids in `RULES`,
+and its functions in `FAMILIES`.
 """
 
 from briefgen.checking.checker import FAMILIES, Checker

@@ -13,7 +13,7 @@ from typing import Protocol
 from briefgen.checking.rules import RULES
 from briefgen.config import Workspace
 from briefgen.loading import LoadedBrief, Loc, field_path
-from briefgen.problems import Problem
+from briefgen.problems import Problem, display_path
 from briefgen.sources import Article
 
 
@@ -90,7 +90,4 @@ class BriefContext:
         return self.raw.find(text[start:end], self.loaded.positions.of(loc), occurrence)
 
     def relative(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.shared.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return display_path(path, self.shared.root)

@@ -14,15 +14,22 @@ from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.digest.contents import Digest, DigestItem
+from briefgen.errors import BriefError
+from briefgen.problems import Problem
 from briefgen.render.markdown import tidy_markdown
 from briefgen.templates import Templates
 
 
 def _article(templates: Templates, template: str, item: DigestItem) -> Markup:
-    """The `<article>` of the brief's own page, every id and in-page link prefixed with the item's anchor."""
-    return Markup(
-        templates.render(template, **{**item.view, "article_only": True, "id_prefix": f"{item.anchor}--"})
-    )
+    """The `<article>` of the brief's own page, every id and in-page link prefixed with the item's anchor.
+
+    A workspace template that does not build on base.html.j2's `article` block renders a whole page
+    here: refused, as a page inside a page would be."""
+    body = templates.render(template, **{**item.view, "article_only": True, "id_prefix": f"{item.anchor}--"})
+    if not body.lstrip().startswith("<article"):
+        hint = "extend builtin/brief.html.j2 (or keep base.html.j2's `article` block)"
+        raise BriefError(Problem(template, 1, 1, "no <article> block to take into the digest", hint=hint))
+    return Markup(body)
 
 
 def render_html(templates: Templates, digest: Digest) -> str:

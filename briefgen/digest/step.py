@@ -14,6 +14,7 @@ from briefgen.digest.selection import Selection, select
 from briefgen.errors import BriefError, unplaced
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.outcome import Outcome
+from briefgen.problems import display_path
 from briefgen.templates import Templates, template_problem
 from briefgen.writing import write_atomic
 
@@ -63,6 +64,7 @@ def build_digest(
             write_atomic(target, data)
         except OSError as error:
             message = f"cannot write the digest: {error.strerror or error}"
-            raise BriefError(unplaced(message, str(error.filename))) from None
+            shown = display_path(Path(error.filename or target), workspace.root)
+            raise BriefError(unplaced(message, shown)) from None
         outcome.written[extension] = target
     return outcome, digest

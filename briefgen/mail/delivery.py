@@ -14,14 +14,17 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
 
+from jinja2 import TemplateError
+
 from briefgen.config import Workspace
 from briefgen.digest import BuiltDigest
+from briefgen.errors import ConfigError
 from briefgen.mail.failures import PermanentFailure, SendFailure
 from briefgen.mail.ledger import LEDGER_NAME, Ledger, LedgerEntry, LedgerTransaction, locked, read_ledger
 from briefgen.mail.message import build_message
 from briefgen.mail.settings import MailConfig, one_address, recipients_of
 from briefgen.mail.smtp import send
-from briefgen.templates import Templates
+from briefgen.templates import Templates, template_problem
 from briefgen.writing import write_atomic
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -77,7 +80,10 @@ def deliver(
                 recipients = _still_to_send(ledger, previous, recipients, resend=resend)
                 if not recipients:
                     return Delivery("already-sent", list_name, recipients, previous=previous)
-            message = build_message(templates, config, digest, recipients)
+            try:
+                message = build_message(templates, config, digest, recipients)
+            except TemplateError as error:  # a workspace's mail template: nothing sent, nothing marked
+                raise ConfigError(template_problem(manifest.name, error, workspace.root)) from None
             if dry_run:
                 eml = digest.folder / f"{manifest.name}.{list_name}.eml"
                 write_atomic(eml, message.as_bytes(policy=policy.default))

@@ -76,17 +76,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
     timeout = 60  # a client that opens a connection and sends nothing does not hold a thread forever
 
     def do_GET(self) -> None:
-        generation = (
-            self.server.changes.generation
-        )  # before reading any file: a save after it reloads the page
+        # before reading any file: a save after it reloads the page
+        generation = self.server.changes.generation
         if not self._host_allowed():
             self._send(
                 text_page(HTTPStatus.FORBIDDEN, "this preview answers only to localhost and 127.0.0.1"), 0
             )
             return
-        path, _, query = self.path.partition(
-            "?"
-        )  # the raw target: nothing is decoded, so %2e%2e stays harmless
+        # the raw target: nothing is decoded, so %2e%2e stays harmless
+        path, _, query = self.path.partition("?")
         if path == "/events":
             self._events(query)
             return

@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pebble import ProcessExpired, ProcessPool
+from pebble import ProcessPool
 
 from briefgen.building import worker
-from briefgen.building.execute import default_jobs, died, failed, too_slow
-from briefgen.config import Config, Format
+from briefgen.building.execute import default_jobs, failed, result_of
+from briefgen.config import Config, Format, Workspace
 from briefgen.model import Brief
 
 MAX_WORKERS = 4
@@ -47,19 +47,17 @@ class Renderer:
         )
         self._pool.schedule(os.getpid)  # a first task starts the pool, and the pool all its workers
 
-    def render(self, config: Config, source: str, brief: Brief, fmt: Format) -> worker.Rendering:
+    def render(self, workspace: Workspace, source: str, brief: Brief, fmt: Format) -> worker.Rendering:
         """One format of one brief; a brief over the time limit, or a worker that died, is a problem."""
         assert self._pool is not None, "Renderer.start() first"
-        timeout = config.pdf_timeout
+        config = workspace.config
         try:
-            future = self._pool.schedule(render_current, (config, source, brief, fmt), timeout=timeout)
-            return future.result()
-        except TimeoutError:
-            return worker.Rendering(None, [too_slow(source, timeout)])
-        except ProcessExpired as error:
-            return worker.Rendering(None, [died(source, error.exitcode)])
-        except Exception as error:  # a broken pool, a brief that cannot be pickled: this page only
+            task = (config, source, brief, fmt)
+            future = self._pool.schedule(render_current, task, timeout=config.pdf_timeout)
+        except Exception as error:  # a broken pool: this page only
             return worker.Rendering(None, [failed(source, error)])
+        found = result_of(future, source, workspace)
+        return found if isinstance(found, worker.Rendering) else worker.Rendering(None, [found])
 
     def close(self) -> None:
         """Stop the workers, renders in progress included (the server is going away)."""

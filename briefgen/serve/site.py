@@ -51,7 +51,7 @@ class Site:
             return text_page(HTTPStatus.NOT_FOUND, f"no brief with id '{key}' (see the index at /)")
         if entry.loaded is None:
             return problems_page(self.root, f"{entry.source} has errors", entry.problems)
-        rendering = self.renderer.render(workspace.config, entry.source, entry.loaded.brief, fmt)
+        rendering = self.renderer.render(workspace, entry.source, entry.loaded.brief, fmt)
         for warning in (p for p in rendering.problems if not p.is_error):
             self.log(f"warning: {entry.source}: {fmt}: {warning.message}")
         if rendering.data is None:

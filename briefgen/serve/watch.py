@@ -7,9 +7,10 @@ from pathlib import Path
 
 import watchfiles
 
-from briefgen.config import find_workspace
+from briefgen.config import CONFIG_NAME, find_workspace
 from briefgen.errors import ConfigError
 from briefgen.loading import BRIEF_SUFFIXES
+from briefgen.problems import display_path
 from briefgen.serve.log import Log, quiet
 from briefgen.templates import builtin_templates
 
@@ -93,7 +94,7 @@ class Watcher:
 
     def _config_stamp(self) -> tuple[tuple[int, int] | None, ...]:
         stamps = []
-        for name in ("briefgen.toml", "pyproject.toml"):
+        for name in (CONFIG_NAME, "pyproject.toml"):
             try:
                 stat = (self.root / name).stat()
                 stamps.append((stat.st_mtime_ns, stat.st_size))
@@ -134,19 +135,13 @@ class Watcher:
                         break  # watch the new set, then reload pages: a save in between is not lost
                     if changed:
                         self._report(changed)
-        except (
-            Exception
-        ) as error:  # inotify limits, a vanished folder: the preview still works, minus live reload
+        # inotify limits, a vanished folder: the preview still works, minus live reload
+        except Exception as error:
             self.log(f"warning: live reload stopped: {type(error).__name__}: {error}")
         finally:
             self._ready.set()
 
     def _report(self, paths: list[str]) -> None:
-        shown = []
-        for path in paths:
-            absolute = Path(path)
-            shown.append(
-                absolute.relative_to(self.root).as_posix() if absolute.is_relative_to(self.root) else path
-            )
+        shown = [display_path(Path(path), self.root) for path in paths]
         self.log(f"changed {', '.join(shown)}: reloading open pages")
         self.changes.bump()
