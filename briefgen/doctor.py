@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from briefgen import __version__
-from briefgen.config import Workspace
+from briefgen.config import CONFIG_NAME, Workspace
+from briefgen.loading import discover
 
 Status = Literal["ok", "warning", "missing"]
 FONTS_WE_USE = ("DejaVu Sans", "DejaVu Sans Mono")
@@ -79,9 +80,8 @@ def _fonts() -> list[Check]:
 def _workspace(workspace: Workspace | None, error: str | None) -> list[Check]:
     if workspace is None:
         return [Check("workspace", "missing", error or "not found")]
-    briefs = workspace.root / workspace.config.briefs
-    count = sum(1 for p in briefs.rglob("*") if p.suffix in (".yaml", ".yml")) if briefs.is_dir() else 0
-    config = workspace.config_file.name if workspace.config_file else "no briefgen.toml (defaults)"
+    count = len(discover(workspace)[0])
+    config = workspace.config_name if workspace.config_file else f"no {CONFIG_NAME} (defaults)"
     return [
         Check("workspace", "ok", f"{workspace.root} ({config})"),
         Check("briefs", "ok" if count else "warning", f"{count} in {workspace.config.briefs}/"),

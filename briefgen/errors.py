@@ -8,6 +8,8 @@ every command, so a cron job can tell "run again later" (4) from "a person must 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from typing import IO, Any
 
@@ -52,11 +54,9 @@ class BriefgenError(click.ClickException):
 
     exit_code: int = ExitCode.USAGE
 
-    def __init__(self, problems: list[Problem] | Problem, exit_code: ExitCode | None = None) -> None:
+    def __init__(self, problems: list[Problem] | Problem) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-        if exit_code is not None:
-            self.exit_code = exit_code
 
     def show(self, file: IO[Any] | None = None) -> None:
         show_problems(self.problems)
@@ -68,6 +68,17 @@ def show_problems(problems: list[Problem]) -> None:
     for problem in problems:
         color = {"error": "red", "warning": "yellow"}.get(problem.severity)
         click.secho(str(problem), fg=color, err=True)
+
+
+@contextmanager
+def reported_first(problems: Callable[[], list[Problem]]) -> Iterator[None]:
+    """An error raised inside still shows, before its own lines, the problems found earlier (the briefs
+    that did not load): ending a command must not lose what it had to say."""
+    try:
+        yield
+    except BriefgenError as error:
+        error.problems[:0] = problems()
+        raise
 
 
 class BriefError(BriefgenError):

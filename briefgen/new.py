@@ -21,7 +21,7 @@ from briefgen.model import slugify
 from briefgen.problems import Problem, display_path
 from briefgen.schema import SCHEMA_PATH, schema_json
 from briefgen.sources import Article, SourceError, read_article
-from briefgen.writing import write_atomic
+from briefgen.writing import write_or_stop
 
 
 def _taken(file: str, message: str, hint: str, line: int = 1, column: int = 1) -> BriefError:
@@ -205,9 +205,9 @@ def scaffold(
         schema_ref=schema_ref,
         today=today or dt.date.today(),
     )
-    write_atomic(target, text.encode("utf-8"))
+    write_or_stop(target, text.encode("utf-8"), root)
     schema_written = None
     if not schema.exists():  # the schema line must point at a file for the editor to use it
-        write_atomic(schema, schema_json().encode("utf-8"))
+        write_or_stop(schema, schema_json().encode("utf-8"), root)
         schema_written = schema
     return Scaffolded(target, article, schema_written)

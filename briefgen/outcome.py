@@ -4,6 +4,7 @@ work as Outcomes, so "how many failed" and "print what went wrong" are written o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from briefgen.problems import Problem
 class Outcome:
     source: str
     """The input as the user would type it (`briefs/x.yaml`, `digest-2025-W41`)."""
-    id: str | None = None
     written: dict[str, Path] = field(default_factory=dict)
     """Format → file written."""
     problems: list[Problem] = field(default_factory=list)
@@ -28,3 +28,8 @@ class Outcome:
     @property
     def warnings(self) -> list[Problem]:
         return [problem for problem in self.problems if not problem.is_error]
+
+
+def failed(outcomes: Iterable[Outcome]) -> int:
+    """How many inputs had errors: what a command's summary and exit code count."""
+    return sum(1 for outcome in outcomes if not outcome.ok)

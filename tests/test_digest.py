@@ -386,3 +386,27 @@ def test_a_digest_that_never_finishes_rendering_is_stopped(digest_ws: Path) -> N
         in result.stderr
     )
     assert not list((digest_ws / "build").rglob("digest-2025-W41.*"))
+
+
+def test_a_template_error_still_shows_the_briefs_that_did_not_load(digest_ws: Path) -> None:
+    (digest_ws / "briefs" / "broken.yaml").write_text("title: [\n", encoding="utf-8")
+    (digest_ws / "templates").mkdir()
+    (digest_ws / "templates" / "digest.md.j2").write_text("{{ nosuch.field }}", encoding="utf-8")
+    result = run("digest", "--week", "2025-W41")
+    assert result.exit_code == ExitCode.FAILED, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("briefs/broken.yaml:2:1: YAML syntax:") for line in lines), result.stderr
+    assert any("template error" in line for line in lines) and "Traceback" not in result.stderr
+    assert not (digest_ws / "build" / "digest").exists() or not list(
+        (digest_ws / "build" / "digest").iterdir()
+    )
+
+
+def test_a_brief_template_without_the_article_block_is_refused(digest_ws: Path) -> None:
+    (digest_ws / "templates").mkdir()
+    (digest_ws / "templates" / "brief.html.j2").write_text(
+        "<!DOCTYPE html><html><body>{{ brief.title }}</body></html>", encoding="utf-8"
+    )
+    result = run("digest", "--week", "2025-W41")
+    assert result.exit_code == ExitCode.FAILED, result.stderr
+    assert "brief.html.j2:1:1: no <article> block to take into the digest" in result.stderr

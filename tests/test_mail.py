@@ -666,3 +666,13 @@ def test_every_bad_mail_setting_is_reported_at_its_line(ws: Path) -> None:
     assert len(lines) == 2, result.stderr
     assert lines[0].startswith("briefgen.toml:3:1: mail.port: 0: input should be greater than or equal to 1")
     assert lines[1].startswith("briefgen.toml:4:1: mail.security: 'tls': input should be")
+
+
+def test_a_broken_mail_template_is_one_line_and_marks_nothing(ws: Path) -> None:
+    configure(ws, free_port())
+    (ws / "templates").mkdir(exist_ok=True)
+    (ws / "templates" / "mail.subject.j2").write_text("{% if %}", encoding="utf-8")
+    result = run("mail", NAME, "--to", "team")
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert result.stderr.startswith("templates/mail.subject.j2:1:1: ") and "Traceback" not in result.stderr
+    assert ledger(ws) == []

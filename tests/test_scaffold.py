@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from briefgen.config import find_workspace
+from briefgen.errors import ExitCode
 from briefgen.loading import load_brief
 from briefgen.new import render_brief, scaffold
 from briefgen.schema import schema_json
@@ -199,3 +200,12 @@ def test_a_date_after_today_is_not_written_as_published(tmp_path: Path) -> None:
     )
     assert "published: 2030" not in text
     assert yaml.safe_load(text)["sources"][0]["file"] == "x.txt"
+
+
+def test_a_folder_where_the_brief_goes_is_one_line_and_exit_5(workspace: Path) -> None:
+    (workspace / "briefs" / "in-the-way.yaml").mkdir()
+    (workspace / "seeds" / "in-the-way.txt").write_text("A title\n\nSome text.\n", encoding="utf-8")
+    result = run("new", "seeds/in-the-way.txt", "--force")
+    assert result.exit_code == ExitCode.NEEDS_ATTENTION, result.stderr
+    assert result.stderr.startswith("briefs/in-the-way.yaml:1:1: cannot write: ")
+    assert "Traceback" not in result.stderr

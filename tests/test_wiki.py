@@ -731,3 +731,16 @@ def test_missing_git_is_reported_not_a_traceback(wiki: Path, monkeypatch: pytest
     result = run("publish")
     assert result.exit_code == ExitCode.NEEDS_ATTENTION
     assert "error: git is not installed (install it (apt-get install git)" in result.stderr
+
+
+def test_a_refused_publish_still_shows_the_briefs_that_did_not_load(workspace: Path) -> None:
+    (workspace / "briefs" / "broken.yaml").write_text("title: [\n", encoding="utf-8")
+    site = workspace / "site"
+    (site / "docs" / "briefs").mkdir(parents=True)
+    (site / "docs" / "briefs" / f"{EXAMPLE_ID}.md").write_text("# Theirs\n", encoding="utf-8")
+    result = run("publish", "--wiki", str(site), "--flavor", "mkdocs")
+    assert result.exit_code == ExitCode.NEEDS_ATTENTION, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("briefs/broken.yaml:2:1: YAML syntax:"), result.stderr
+    assert "error: nothing was published" in result.stderr
+    assert (site / "docs" / "briefs" / f"{EXAMPLE_ID}.md").read_text(encoding="utf-8") == "# Theirs\n"

@@ -25,8 +25,9 @@ from briefgen.building.execute import execute
 from briefgen.building.manifest import Entry, Manifest
 from briefgen.building.plan import add_files, fingerprint, make_plan
 from briefgen.config import FORMATS, Format, Workspace
-from briefgen.loading import discover
-from briefgen.outcome import Outcome
+from briefgen.errors import unplaced
+from briefgen.loading import discover, unfound
+from briefgen.outcome import Outcome, failed
 from briefgen.problems import Problem
 from briefgen.templates import Templates
 
@@ -47,7 +48,7 @@ class BuildReport:
 
     @property
     def failed(self) -> int:
-        return sum(1 for r in self.results if not r.ok)
+        return failed(self.results)
 
     @property
     def files(self) -> int:
@@ -69,7 +70,7 @@ def _prune(manifest: Manifest, seen: set[str], out: Path, report: BuildReport) -
                 del entry.outputs[fmt]
             except OSError as error:
                 message = f"could not remove {relative} (its brief is gone): {error.strerror or error}"
-                report.warnings.append(Problem("", 1, 1, message, severity="warning"))
+                report.warnings.append(unplaced(message, severity="warning"))
         if entry.outputs:
             manifest.entries[source] = entry
 
@@ -118,7 +119,7 @@ def build(
     manifest, note = Manifest.load(out)
     report = BuildReport([], 0.0)
     if note:
-        report.warnings.append(Problem("", 1, 1, note, severity="warning"))
+        report.warnings.append(unplaced(note, severity="warning"))
     _clean_temporaries(out)
     templates = Templates(workspace.root)
     print_ = fingerprint(workspace, templates)
@@ -134,14 +135,13 @@ def build(
         if on_result:
             on_result(result)
 
-    for problem in missing:
-        finish(Outcome(problem.file, problems=[problem]))
+    for outcome in unfound(missing):
+        finish(outcome)
     for result in plan.failed:
         finish(result)
     try:
         for (_, entry, key), outcome in execute(workspace, plan.tasks, jobs):
             _record(manifest, entry, key, outcome, out, workspace.root, print_)
-            outcome.id = entry.id
             finish(outcome)
     finally:
         if manifest.entries or manifest.path.exists():
@@ -150,6 +150,6 @@ def build(
             except OSError as error:
                 reason = error.strerror or error
                 message = f"cannot save the build manifest ({reason}); the next build redoes everything"
-                report.warnings.append(Problem("", 1, 1, message, severity="warning"))
+                report.warnings.append(unplaced(message, severity="warning"))
     report.seconds = time.perf_counter() - started
     return report

@@ -14,9 +14,9 @@ from briefgen.problems import display_path
 
 
 @click.command(
-    epilog=exit_codes_help(ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE)
+    epilog=exit_codes_help(ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE, ExitCode.NEEDS_ATTENTION)
     + "\n\n(1: the brief already exists, use --force, or another brief file has its id, use --id; "
-    "2: the article cannot be used.)"
+    "2: the article cannot be used; 5: the brief file cannot be written.)"
 )
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
+from briefgen.errors import ExitCode, exit_codes_help
 from briefgen.schema import schema_json
 
 
-@click.command()
+@click.command(epilog=exit_codes_help(ExitCode.OK))
 def schema() -> None:
     """Print the JSON Schema of a brief file (generated from briefgen's model).
 

@@ -10,7 +10,6 @@ import click
 from briefgen.commands.common import warn
 from briefgen.config import find_workspace
 from briefgen.errors import ConfigError, ExitCode, exit_codes_help, unplaced
-from briefgen.serve import PreviewServer
 
 
 @click.command(epilog=exit_codes_help(ExitCode.OK, ExitCode.USAGE))
@@ -42,6 +41,8 @@ def serve(port: int, host: str) -> None:
     server already listens on it: pick another with --port), is exit 2.
     """
     workspace = find_workspace()
+    from briefgen.serve import PreviewServer  # pebble and the server's modules: only for `serve` itself
+
     try:
         server = PreviewServer(workspace.root, host, port, log=lambda message: click.echo(message, err=True))
     except OSError as error:

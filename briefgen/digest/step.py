@@ -11,7 +11,7 @@ from briefgen.digest.contents import Digest, make_digest
 from briefgen.digest.manifest import DIGEST_FOLDER, manifest_of
 from briefgen.digest.render import render_html, render_markdown, render_pdf
 from briefgen.digest.selection import Selection, select
-from briefgen.errors import BriefError, unplaced
+from briefgen.errors import BriefError, reported_first, unplaced
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.outcome import Outcome
 from briefgen.problems import display_path
@@ -30,10 +30,18 @@ def build_digest(
     or a failed write raises `BriefError`.
     """
     chosen, problems = select(workspace, selection)
-    outcome = Outcome(selection.name, selection.name, problems=problems)
+    outcome = Outcome(selection.name, problems=problems)
     if not chosen:
         return outcome, None
     digest = make_digest(workspace, [item.brief for item in chosen], selection)
+    # a template error, a time-out or a failed write still shows the briefs that did not load
+    with reported_first(lambda: list(outcome.problems)):
+        _render_and_write(workspace, digest, out, outcome)
+    return outcome, digest
+
+
+def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, outcome: Outcome) -> None:
+    """The three files and the manifest, the manifest last; raises BriefError, writing nothing more."""
     templates = Templates(workspace.root)
     folder = (out or workspace.root / workspace.config.out) / DIGEST_FOLDER
     limit = workspace.config.pdf_timeout * len(digest.items)
@@ -67,4 +75,3 @@ def build_digest(
             shown = display_path(Path(error.filename or target), workspace.root)
             raise BriefError(unplaced(message, shown)) from None
         outcome.written[extension] = target
-    return outcome, digest

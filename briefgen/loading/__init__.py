@@ -11,6 +11,7 @@ from briefgen.loading.workspace import (
     discover,
     read_briefs,
     read_one,
+    unfound,
 )
 from briefgen.loading.yaml_tree import (
     MAX_BYTES,
@@ -44,4 +45,5 @@ __all__ = [
     "parse_yaml",
     "read_briefs",
     "read_one",
+    "unfound",
 ]

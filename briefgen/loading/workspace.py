@@ -45,6 +45,11 @@ def discover(workspace: Workspace, paths: Sequence[Path] = ()) -> tuple[list[Pat
     return list(unique), problems
 
 
+def unfound(problems: list[Problem]) -> list[Outcome]:
+    """`discover`'s problems (a path that names nothing, a file outside the workspace) as Outcomes."""
+    return [Outcome(problem.file, problems=[problem]) for problem in problems]
+
+
 class Ids:
     """Output names are ids, so two briefs may not share one; the first in path order keeps it."""
 
@@ -68,7 +73,6 @@ def read_one(workspace: Workspace, path: Path, ids: Ids) -> BriefResult:
         outcome.problems.extend(error.problems)
         return outcome, None
     assert item.brief.id is not None
-    outcome.id = item.brief.id
     conflict = ids.claim(item.brief.id, outcome.source, item.positions.of(("id",)))
     if conflict:
         outcome.problems.append(conflict)
@@ -80,7 +84,7 @@ def read_briefs(workspace: Workspace, paths: Sequence[Path] = ()) -> list[BriefR
     """Every brief of the workspace (or of PATHS), in path order: a path that names nothing, a file
     outside the workspace and a brief that does not load are Outcomes with problems and no brief."""
     files, missing = discover(workspace, paths)
-    results: list[BriefResult] = [(Outcome(problem.file, problems=[problem]), None) for problem in missing]
+    results: list[BriefResult] = [(outcome, None) for outcome in unfound(missing)]
     ids = Ids()
     results.extend(read_one(workspace, path, ids) for path in files)
     return results

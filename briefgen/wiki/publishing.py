@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 
 from briefgen.config import Workspace
-from briefgen.errors import ConfigError, unplaced
+from briefgen.errors import ConfigError, reported_first, unplaced
 from briefgen.loading import read_briefs
-from briefgen.outcome import Outcome
+from briefgen.outcome import Outcome, failed
 from briefgen.problems import Problem
 from briefgen.templates import Templates
 from briefgen.wiki.config import FlavorName, WikiConfig
@@ -53,7 +53,7 @@ class PublishReport:
 
     @property
     def failed(self) -> int:
-        return sum(1 for result in self.results if not result.ok)
+        return failed(self.results)
 
 
 def resolve(workspace: Workspace, wiki: Path | None, flavor: FlavorName | None) -> tuple[WikiConfig, Path]:
@@ -65,7 +65,8 @@ def resolve(workspace: Workspace, wiki: Path | None, flavor: FlavorName | None) 
         if config.path is None:
             raise ConfigError(
                 unplaced(
-                    "no wiki given", "pass --wiki PATH, or set path in the [wiki] table of briefgen.toml"
+                    "no wiki given",
+                    f"pass --wiki PATH, or set path in the [wiki] table of {workspace.config_name}",
                 )
             )
         wiki = workspace.root / config.path
@@ -138,43 +139,47 @@ def publish(
     flavor: Flavor = flavor_for(config.flavor, _mkdocs_docs(wiki) if config.flavor == "mkdocs" else "")
     loaded = read_briefs(workspace)
     report.results = [result for result, _ in loaded]
-    good = [(result, item) for result, item in loaded if item is not None]
-    templates = Templates(workspace.root)
-    while True:
+    # a refusal or a broken wiki manifest still shows the briefs that did not load
+    with reported_first(lambda: [p for result in report.results for p in result.problems]):
+        good = [(result, item) for result, item in loaded if item is not None]
+        templates = Templates(workspace.root)
+        while True:
+            try:
+                pages = build_pages(
+                    [item.brief for _, item in good], workspace.config, templates, flavor, config.sidebar
+                )
+                break
+            except PageClash as clash:  # that brief fails like a bad one; the others are still published
+                result, item = next((r, i) for r, i in good if i.brief.id == clash.brief)
+                line, column = item.positions.of(("id",))
+                message = f"page name clash: {clash}"
+                result.problems.append(
+                    Problem(item.display, line, column, message, "id", "give the brief another id")
+                )
+                good = [pair for pair in good if pair[1] is not item]
+        report.prune_skipped = prune and report.failed > 0
+        scaffold = {MKDOCS_CONFIG: MKDOCS_SCAFFOLD} if config.flavor == "mkdocs" else {}
+        report.plan = plan(
+            wiki, pages, load_manifest(wiki), flavor, prune and not report.prune_skipped, scaffold
+        )
+        if report.plan.conflicts:
+            raise Refused(report.plan.conflicts)
+        if dry_run:
+            return report
+        apply(report.plan)
+        if repo is None:
+            return report
         try:
-            pages = build_pages(
-                [item.brief for _, item in good], workspace.config, templates, flavor, config.sidebar
-            )
-            break
-        except PageClash as clash:  # that brief fails like a bad one; the others are still published
-            result, item = next((r, i) for r, i in good if i.brief.id == clash.brief)
-            line, column = item.positions.of(("id",))
-            message = f"page name clash: {clash}"
-            result.problems.append(
-                Problem(item.display, line, column, message, "id", "give the brief another id")
-            )
-            good = [pair for pair in good if pair[1] is not item]
-    report.prune_skipped = prune and report.failed > 0
-    scaffold = {MKDOCS_CONFIG: MKDOCS_SCAFFOLD} if config.flavor == "mkdocs" else {}
-    report.plan = plan(wiki, pages, load_manifest(wiki), flavor, prune and not report.prune_skipped, scaffold)
-    if report.plan.conflicts:
-        raise Refused(report.plan.conflicts)
-    if dry_run:
+            status = repo.status(report.plan.paths())
+            if status.paths:
+                report.commit = repo.commit(
+                    status.paths, commit_message(status), config.author_name, config.author_email
+                )
+            if push:
+                report.pushed = repo.push(config.remote, config.branch or repo.current_branch())
+        except GitError as error:
+            report.git_error = error
         return report
-    apply(report.plan)
-    if repo is None:
-        return report
-    try:
-        status = repo.status(report.plan.paths())
-        if status.paths:
-            report.commit = repo.commit(
-                status.paths, commit_message(status), config.author_name, config.author_email
-            )
-        if push:
-            report.pushed = repo.push(config.remote, config.branch or repo.current_branch())
-    except GitError as error:
-        report.git_error = error
-    return report
 
 
 def commit_message(status: Status) -> str:

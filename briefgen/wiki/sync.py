@@ -21,7 +21,7 @@ from briefgen.errors import NeedsAttention, unplaced
 from briefgen.wiki.flavors import Flavor
 from briefgen.wiki.manifest import MANIFEST_NAME, Owned, WikiManifest, digest
 from briefgen.wiki.pages import Page
-from briefgen.writing import write_atomic
+from briefgen.writing import write_or_stop
 
 Kind = Literal["added", "changed", "removed", "kept"]
 
@@ -172,17 +172,17 @@ def apply(plan: Plan) -> None:
         raise Refused(plan.conflicts)
     root = plan.root
     for name, data in plan.scaffold.items():
-        write_atomic(root / name, data)
+        write_or_stop(root / name, data, root)
     for change in plan.changes:
         if change.kind in ("added", "changed"):
             assert change.new is not None
-            write_atomic(root / change.path, change.new)
+            write_or_stop(root / change.path, change.new, root)
         elif change.kind == "removed":
             target = root / change.path
             target.unlink(missing_ok=True)
             _remove_empty_parents(target.parent, root)
     if plan.manifest_changed:
-        write_atomic(root / MANIFEST_NAME, plan.manifest_new)
+        write_or_stop(root / MANIFEST_NAME, plan.manifest_new, root)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:
