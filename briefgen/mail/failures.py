@@ -17,21 +17,18 @@ class SendFailure(BriefgenError):
     transient: ClassVar[bool]
     kind: ClassVar[str]
 
-    def __init__(
-        self, message: str, *, attempts: int = 1, uncertain: bool = False, subject: str = ""
-    ) -> None:
+    def __init__(self, message: str, *, uncertain: bool = False, subject: str = "") -> None:
         super().__init__(unplaced(f"{subject}: {message}" if subject else message, self.kind))
-        self.message, self.attempts, self.uncertain, self.subject = message, attempts, uncertain, subject
+        self.message, self.uncertain, self.subject = message, uncertain, subject
 
     def about(self, subject: str) -> Self:
         """The same failure, its problem line naming what was being sent where."""
-        return type(self)(self.message, attempts=self.attempts, uncertain=self.uncertain, subject=subject)
+        return type(self)(self.message, uncertain=self.uncertain, subject=subject)
 
     def gave_up(self, attempts: int) -> Self:
         """The same failure after the last of `attempts` tries."""
         tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
-        message = f"{self.message} (gave up after {tries})"
-        return type(self)(message, attempts=attempts, uncertain=self.uncertain, subject=self.subject)
+        return type(self)(f"{self.message} (gave up after {tries})", uncertain=self.uncertain)
 
 
 class TransientFailure(SendFailure, TryAgain):

@@ -154,6 +154,8 @@ class LedgerTransaction:
 
     def _record(self, entry: LedgerEntry | None, *, sent: bool | None) -> None:
         """`sent`: what to say if the ledger cannot be written (None: it may have been)."""
+        if entry is None and all(e.message_id != self.message_id for e in self.ledger.sent):
+            return  # no mark to drop (the connection failed before DATA): the file stays as it is
         self.ledger.replace(self.message_id, entry)
         try:
             write_atomic(self.path, self.ledger.model_dump_json(indent=2).encode("utf-8") + b"\n")

@@ -162,12 +162,8 @@ def send(
     for attempt in range(1, attempts + 1):
         try:
             return attempt, _send_once(config, workspace, password, message, recipients, before_data)
-        except SendFailure as failed:
-            failed.attempts = attempt
-            raise
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError) as error:  # a SendFailure of its own goes straight up
             failed = classify(error, config)
-        failed.attempts = attempt
         if not failed.transient:
             raise failed
         if attempt == attempts:
