@@ -10,6 +10,7 @@ as Markdown, so a wiki shows what our HTML shows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Self
 
@@ -117,13 +118,20 @@ def _prefix_fragments(state: StateCore) -> None:
     """An in-page link (`#sources`) gets the page's id prefix (`env["idPrefix"]`): inside a digest,
     every id of a brief carries the brief's prefix, so the link still lands in the same brief."""
     prefix = state.env.get("idPrefix", "")
-    if not prefix:
-        return
-    for block in state.tokens:
+    if prefix:
+        _rewrite_fragments(state.tokens, lambda href: f"#{prefix}{href[1:]}")
+
+
+def _rewrite_fragments(tokens: list[Token], rewrite: Callable[[str], str]) -> bool:
+    """Every in-page link (`#...`) of these blocks rewritten; whether there were any."""
+    changed = False
+    for block in tokens:
         for token in block.children or ():
             href = token.attrs.get("href") if token.type == "link_open" else None
             if isinstance(href, str) and href.startswith("#"):
-                token.attrs["href"] = f"#{prefix}{href[1:]}"
+                token.attrs["href"] = rewrite(href)
+                changed = True
+    return changed
 
 
 def to_html(text: str | None, doc_id: str = "", prefix: str = "") -> Markup:
@@ -302,21 +310,9 @@ def _render_markdown(
             if token.children:
                 token.children = [child for child in token.children if child.type not in _EMPHASIS]
         text = ""
-    if page and _link_to_page(tokens, page):
+    if page and _rewrite_fragments(tokens, lambda href: page + href):  # in-page links to the brief's page
         text = ""
     return text or renderer.render_tree(_RenderNode(tokens), options, env)
-
-
-def _link_to_page(tokens: list[Token], page: str) -> bool:
-    """Point in-page links at `page`; whether there were any."""
-    changed = False
-    for token in tokens:
-        for child in token.children or ():
-            href = child.attrs.get("href") if child.type == "link_open" else None
-            if isinstance(href, str) and href.startswith("#"):
-                child.attrs["href"] = page + href
-                changed = True
-    return changed
 
 
 _EMPHASIS = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
