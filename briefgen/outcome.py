@@ -23,7 +23,11 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return not any(problem.is_error for problem in self.problems)
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.is_error]
 
     @property
     def warnings(self) -> list[Problem]:

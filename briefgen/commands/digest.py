@@ -132,7 +132,7 @@ def digest(
         click.echo(f"{made.name}: {count} brief{'s' if count != 1 else ''}, {made.handling} → {files}")
     if not outcome.ok:
         if mail_it:
-            errors = len(outcome.problems) - len(outcome.warnings)
+            errors = len(outcome.errors)
             advice = f"fix them, or send this digest anyway with `briefgen mail {made.name}`"
             raise BriefError(unplaced(f"not mailed: {errors} problem(s) in briefs; {advice}"))
         sys.exit(ExitCode.FAILED)
