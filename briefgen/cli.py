@@ -14,7 +14,6 @@ import importlib
 import click
 
 from briefgen import __version__
-from briefgen.errors import ExitCode
 
 COMMANDS: dict[str, str] = {
     "build": "briefgen.commands.build:build_command",
@@ -35,6 +34,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:  # commands that can stop cleanly (build, serve) catch it themselves first
+            from briefgen.errors import ExitCode  # not at start-up: `--version` imports only click
+
             click.echo("interrupted", err=True)
             ctx.exit(ExitCode.INTERRUPTED)
 
