@@ -18,7 +18,7 @@ prose), `metadata` (dates, hashtags, URLs) and `article` (the `Article` every re
 from briefgen.sources.article import Article, Format, Heading, SourceError
 from briefgen.sources.metadata import hashtags
 from briefgen.sources.quotes import Normalised, QuoteMatch, closest_passage, find_quote, normalise
-from briefgen.sources.reading import MAX_SOURCE_BYTES, detect_format, parse_article, read_article
+from briefgen.sources.reading import MAX_SOURCE_BYTES, parse_article, parse_bytes, read_article, sniff
 
 __all__ = [
     "MAX_SOURCE_BYTES",
@@ -29,10 +29,11 @@ __all__ = [
     "QuoteMatch",
     "SourceError",
     "closest_passage",
-    "detect_format",
     "find_quote",
     "hashtags",
     "normalise",
     "parse_article",
+    "parse_bytes",
     "read_article",
+    "sniff",
 ]

@@ -10,7 +10,7 @@ from typing import Literal
 
 from briefgen.sources.quotes import Normalised
 
-Format = Literal["text", "markdown", "html"]
+Format = Literal["text", "markdown", "html", "pdf", "docx"]
 
 
 class SourceError(Exception):
