@@ -75,8 +75,17 @@ class Handling(StrEnum):
 
 
 def slugify(text: str) -> str:
-    """A safe id from a file name: lowercase ASCII letters, digits and single hyphens."""
-    return _SLUG_INVALID.sub("-", text.lower())[:100].strip("-") or "brief"
+    """A safe id from a title or file name: lowercase ASCII letters, digits and single hyphens.
+
+    Letters of any script are transliterated ("café-crème" → `cafe-creme`, "Война" → `voina`,
+    "北京" → `bei-jing`), so articles named in Cyrillic or Chinese get readable, distinct ids rather
+    than all becoming `brief`. python-slugify is imported here, on first use: commands that never
+    make an id do not pay its 25 ms.
+    """
+    from slugify import slugify as transliterated
+
+    slug = transliterated(text, max_length=100, word_boundary=True, lowercase=True)
+    return _SLUG_INVALID.sub("-", slug).strip("-") or "brief"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

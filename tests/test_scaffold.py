@@ -209,3 +209,30 @@ def test_a_folder_where_the_brief_goes_is_one_line_and_exit_5(workspace: Path) -
     assert result.exit_code == ExitCode.NEEDS_ATTENTION, result.stderr
     assert result.stderr.startswith("briefs/in-the-way.yaml:1:1: cannot write: ")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "brief_id"),
+    [
+        ("café-crème.txt", "cafe-creme"),
+        ("Война в Украине.txt", "voina-v-ukraine"),
+        ("北京会议.txt", "bei-jing-hui-yi"),
+        ("Ärger über Öl.md", "arger-uber-ol"),
+    ],
+)
+def test_ids_from_file_names_are_transliterated(workspace: Path, name: str, brief_id: str) -> None:
+    (workspace / "seeds" / name).write_text("A Title\n\nSome text of the article.\n", encoding="utf-8")
+    result = run("new", f"seeds/{name}")
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote briefs/{brief_id}.yaml" in result.stdout
+    assert load_brief(workspace / "briefs" / f"{brief_id}.yaml").brief.id == brief_id
+
+
+def test_articles_named_in_other_scripts_get_distinct_ids(workspace: Path) -> None:
+    names = ["Донецк.txt", "Луганск.txt", "顿涅茨克.txt", "دونيتسك.txt"]
+    for name in names:
+        (workspace / "seeds" / name).write_text("Some text of the article.\n", encoding="utf-8")
+        assert run("new", f"seeds/{name}").exit_code == 0
+    made = sorted(p.stem for p in (workspace / "briefs").glob("*.yaml"))
+    assert "brief" not in made
+    assert {"donetsk", "lugansk", "dun-nie-ci-ke", "dwnytsk"} <= set(made)

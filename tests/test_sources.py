@@ -351,3 +351,28 @@ def test_misses_name_the_closest_passage(example_index: Normalised, quote: str, 
 def test_normalise() -> None:
     assert normalise("  “Don’t”  —  STOP\u00ad\n\tnow ") == "'don't'-stop now"
     assert normalise("ﬁnal") == "final", "NFKC ligatures"
+
+
+def test_the_closest_passage_of_a_long_source_is_the_right_one() -> None:
+    """A misquote of one paragraph deep inside a 30,000-word source points at that paragraph."""
+    import random
+
+    article = (Path(__file__).parent.parent / "seeds" / "putin-alaska-summit-dushanbe.txt").read_text(
+        encoding="utf-8"
+    )
+    words = article.split()
+    rng = random.Random(3)
+    filler = [" ".join(rng.choice(words) for _ in range(60)) for _ in range(500)]
+    planted = (
+        "The ministry said on Tuesday that the convoy of forty-two lorries had crossed the border at "
+        "Kuznetsovka after a delay of nine hours, carrying grain, fuel and medical supplies."
+    )
+    text = "\n\n".join([*filler[:300], planted, *filler[300:]])
+    misquote = (
+        "the convoy of forty-two trucks had crossed the frontier at Kuznetsovka after a delay of nine hours"
+    )
+    match = find_quote(misquote, Normalised(text))
+    assert not match.found
+    assert match.passage.startswith("the convoy of forty-two lorries had crossed the border at Kuznetsovka")
+    assert text[match.start :].startswith(match.passage.split()[0])
+    assert 0.8 < match.similarity < 1.0
