@@ -131,7 +131,7 @@ def render_brief(
         stamp = retrieved.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         lines.append(f"    retrieved: {stamp}")
     if sha256:
-        lines.append(f"    sha256: {_scalar(sha256)}  # of the file: `briefgen check` reports a change")
+        lines.append(f"    sha256: {_scalar(sha256)}")
     lines += [
         "    # reliability: A (completely reliable) to F (cannot be judged)",
         "    # credibility: 1 (confirmed) to 6 (cannot be judged)",

@@ -221,13 +221,21 @@ def _check_url(url: str) -> tuple[str, str, int]:
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _addresses(url: str, host: str, port: int, clock: _Clock, allow_private: bool) -> list[Address]:
     addresses = _resolve(url, host, port, clock)
     if not allow_private:
         for address in addresses:
             reason = address_refusal(address)
             if reason:
-                named = str(address) if host.strip("[]") == str(address) else f"{host} ({address})"
+                named = str(address) if _is_literal(host) else f"{host} ({address})"
                 raise DownloadError(
                     url,
                     f"refused: {named} is {reason}",
