@@ -158,16 +158,21 @@ def _resolve(url: str, host: str, port: int, clock: _Clock) -> list[Address]:
 class _PinnedHTTP(http.client.HTTPConnection):
     """Connects to one checked address; the Host header still names the host."""
 
+    opened: socket.socket | None = None
+    """The socket, kept for the deadline: http.client hands it to a `Connection: close` response."""
+
     def __init__(self, host: str, port: int, address: Address, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
         self.address = address
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((str(self.address), self.port), self.timeout)
+        self.sock = self.opened = socket.create_connection((str(self.address), self.port), self.timeout)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """Connects to one checked address; the certificate is verified for the host name (SNI too)."""
+
+    opened: socket.socket | None = None
 
     def __init__(self, host: str, port: int, address: Address, timeout: float) -> None:
         self.tls = ssl.create_default_context()
@@ -177,7 +182,9 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     def connect(self) -> None:
         raw = socket.create_connection((str(self.address), self.port), self.timeout)
         try:
-            self.sock = self.tls.wrap_socket(raw, server_hostname=self.host, do_handshake_on_connect=False)
+            self.sock = self.opened = self.tls.wrap_socket(
+                raw, server_hostname=self.host, do_handshake_on_connect=False
+            )
         except BaseException:
             raw.close()
             raise
@@ -188,7 +195,8 @@ class _Deadline:
     """Ends whatever read is in progress at the deadline, by shutting its socket down under it."""
 
     def __init__(self, seconds: float) -> None:
-        self.connection: http.client.HTTPConnection | None = None
+        self.connection: _PinnedHTTP | _PinnedHTTPS | None = None
+        self.response: http.client.HTTPResponse | None = None
         self.fired = threading.Event()
         self.timer = threading.Timer(seconds, self.cut)
         self.timer.daemon = True
@@ -196,15 +204,19 @@ class _Deadline:
 
     def cut(self) -> None:
         self.fired.set()
-        sock = self.connection.sock if self.connection is not None else None
+        sock = self.connection.opened if self.connection is not None else None
         if sock is not None:
             with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
     def close(self) -> None:
         self.timer.cancel()
+        if self.response is not None:
+            self.response.close()
         if self.connection is not None:
             self.connection.close()
+            if self.connection.opened is not None:
+                self.connection.opened.close()
 
 
 def _check_url(url: str) -> tuple[str, str, int]:
@@ -285,6 +297,8 @@ def _read_body(response: http.client.HTTPResponse, url: str) -> bytes:
         if total > MAX_SOURCE_BYTES:
             raise _too_large(url)
         chunks.append(chunk)
+    if length and length.strip().isdigit() and total < int(length):  # read(n) returns short, silently
+        raise http.client.IncompleteRead(b"", int(length) - total)
     return b"".join(chunks)
 
 
@@ -316,7 +330,8 @@ def _one_request(url: str, clock: _Clock, allow_private: bool, cutter: _Deadline
         "Connection": "close",
     }
     connection.request("GET", target, headers=headers)
-    return connection.getresponse()
+    cutter.response = connection.getresponse()
+    return cutter.response
 
 
 def fetch(url: str, *, allow_private: bool = False, deadline: float = DEADLINE) -> Download:
