@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -208,6 +209,15 @@ class Source(Strict):
     published: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD).")
     file: str | None = Field(
         None, description="Workspace-relative path of a local copy, e.g. seeds/article.txt."
+    )
+    retrieved: AwareDatetime | None = Field(
+        None,
+        description="When `url` was downloaded into `file`: ISO 8601 with a zone, e.g. 2025-10-10T08:00:00Z.",
+    )
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        None,
+        description="SHA-256 of `file` (64 lowercase hex digits) when the brief was written from it;"
+        " `briefgen check` reports a file that no longer matches.",
     )
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = Field(
         None, description="Source reliability, A (completely reliable) to F (cannot be judged)."

@@ -8,6 +8,7 @@ first save, and `briefgen check` refuses the TODOs once the brief is marked fina
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from briefgen.loading import declared_id, default_id, discover
 from briefgen.model import slugify
 from briefgen.problems import Problem, display_path
 from briefgen.schema import SCHEMA_PATH, schema_json
-from briefgen.sources import Article, SourceError, read_article
+from briefgen.sources import MAX_SOURCE_BYTES, Article, SourceError, parse_bytes
 from briefgen.writing import write_or_stop
 
 
@@ -60,8 +61,12 @@ def render_brief(
     schema_ref: str,
     today: dt.date,
     source_id: str = "article",
+    sha256: str | None = None,
+    url: str | None = None,
+    retrieved: dt.datetime | None = None,
 ) -> str:
-    """The YAML text of a new brief for `article` (whose workspace-relative path is `source_file`)."""
+    """The YAML text of a new brief for `article` (whose workspace-relative path is `source_file`);
+    `url` and `retrieved` when it was downloaded (then `url` replaces the page's own canonical URL)."""
     title = article.title or _title_from_name(article.path)
     published = article.published if article.published and article.published <= today else None
     lines = [
@@ -115,14 +120,19 @@ def render_brief(
     ]
     if article.publisher:
         lines.append(f"    publisher: {_scalar(article.publisher)}")
-    if article.url:
-        lines.append(f"    url: {_scalar(article.url)}")
+    if url or article.url:
+        lines.append(f"    url: {_scalar(url or article.url or '')}")
     if published:
         lines.append(f"    published: {published.isoformat()}  # guessed from the article: check it")
     else:
         lines.append("    # published: YYYY-MM-DD (no date found in the article)")
+    lines.append(f"    file: {_scalar(source_file)}")
+    if retrieved:
+        stamp = retrieved.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        lines.append(f"    retrieved: {stamp}")
+    if sha256:
+        lines.append(f"    sha256: {_scalar(sha256)}")
     lines += [
-        f"    file: {_scalar(source_file)}",
         "    # reliability: A (completely reliable) to F (cannot be judged)",
         "    # credibility: 1 (confirmed) to 6 (cannot be judged)",
         "",
@@ -149,6 +159,72 @@ def _owner_of(workspace: Workspace, brief_id: str, target: Path) -> tuple[Path, 
     return None
 
 
+def check_target(workspace: Workspace, brief_id: str, shown_source: str, *, force: bool) -> Path:
+    """briefs/<id>.yaml, once sure it may be written: a valid id, no brief there unless `force`,
+    and, even with `force`, no other brief file with that id (`check` and `build` would refuse one)."""
+    root = workspace.root.resolve()
+    if slugify(brief_id) != brief_id:
+        hint = f"lowercase letters, digits and hyphens, e.g. {slugify(brief_id)}"
+        raise _unusable(shown_source, f"--id {brief_id!r} is not a valid id", hint)
+    target = root / workspace.config.briefs / f"{brief_id}.yaml"
+    if target.exists() and not force:
+        hint = "pass --force to replace it, or --id to pick another id"
+        raise _taken(display_path(target, root), "brief already exists", hint)
+    owner = _owner_of(workspace, brief_id, target)
+    if owner:
+        path, (line, column) = owner
+        hint = "pass --id to pick another id; --force only replaces a brief of the same file name"
+        message = f"id '{brief_id}' is already used by this brief"
+        raise _taken(display_path(path, root), message, hint, line, column)
+    return target
+
+
+def write_brief(
+    workspace: Workspace,
+    target: Path,
+    article: Article,
+    source: Path,
+    data: bytes,
+    *,
+    today: dt.date | None = None,
+    url: str | None = None,
+    retrieved: dt.datetime | None = None,
+) -> Scaffolded:
+    """Write the brief for `article`, read from `data`, the bytes of `source` (whose sha256 it records),
+    and the workspace's schema when it has none."""
+    root = workspace.root.resolve()
+    schema = root / SCHEMA_PATH
+    schema_ref = Path(os.path.relpath(schema, target.parent)).as_posix()
+    text = render_brief(
+        article,
+        brief_id=target.stem,
+        source_file=source.relative_to(root).as_posix(),
+        schema_ref=schema_ref,
+        today=today or dt.date.today(),
+        sha256=hashlib.sha256(data).hexdigest(),
+        url=url,
+        retrieved=retrieved,
+    )
+    write_or_stop(target, text.encode("utf-8"), root)
+    schema_written = None
+    if not schema.exists():  # the schema line must point at a file for the editor to use it
+        write_or_stop(schema, schema_json().encode("utf-8"), root)
+        schema_written = schema
+    return Scaffolded(target, article, schema_written)
+
+
+def _read(path: Path, shown: str) -> bytes:
+    """The file's bytes, read once: the brief's sha256 is of exactly what was parsed."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as error:
+        raise _unusable(shown, f"cannot read it: {error.strerror or error}") from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise _unusable(shown, f"larger than {MAX_SOURCE_BYTES:,} bytes")
+    return data
+
+
 def scaffold(
     workspace: Workspace,
     source: Path,
@@ -173,41 +249,12 @@ def scaffold(
     shown_source = display_path(resolved, root)
     if not resolved.is_file():
         raise _unusable(shown_source, "no such file", "give the path of a saved article")
-    brief_id = brief_id or slugify(resolved.stem)
-    if slugify(brief_id) != brief_id:
-        hint = f"lowercase letters, digits and hyphens, e.g. {slugify(brief_id)}"
-        raise _unusable(shown_source, f"--id {brief_id!r} is not a valid id", hint)
-    briefs = root / workspace.config.briefs
-    target = briefs / f"{brief_id}.yaml"
-    if target.exists() and not force:
-        hint = "pass --force to replace it, or --id to pick another id"
-        raise _taken(display_path(target, root), "brief already exists", hint)
-    owner = _owner_of(workspace, brief_id, target)
-    if (
-        owner
-    ):  # two briefs with one id: `check` and `build` refuse the second, so never write it (even with --force)
-        path, (line, column) = owner
-        hint = "pass --id to pick another id; --force only replaces a brief of the same file name"
-        message = f"id '{brief_id}' is already used by this brief"
-        raise _taken(display_path(path, root), message, hint, line, column)
+    target = check_target(workspace, brief_id or slugify(resolved.stem), shown_source, force=force)
+    data = _read(resolved, shown_source)
     try:
-        article = read_article(resolved)
+        article = parse_bytes(data, resolved)
     except SourceError as error:
         raise _unusable(
             shown_source, str(error), "save the article as UTF-8 text, Markdown or HTML"
         ) from None
-    schema = root / SCHEMA_PATH
-    schema_ref = Path(os.path.relpath(schema, briefs)).as_posix()
-    text = render_brief(
-        article,
-        brief_id=brief_id,
-        source_file=resolved.relative_to(root).as_posix(),
-        schema_ref=schema_ref,
-        today=today or dt.date.today(),
-    )
-    write_or_stop(target, text.encode("utf-8"), root)
-    schema_written = None
-    if not schema.exists():  # the schema line must point at a file for the editor to use it
-        write_or_stop(schema, schema_json().encode("utf-8"), root)
-        schema_written = schema
-    return Scaffolded(target, article, schema_written)
+    return write_brief(workspace, target, article, resolved, data, today=today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -236,3 +237,37 @@ def test_articles_named_in_other_scripts_get_distinct_ids(workspace: Path) -> No
     made = sorted(p.stem for p in (workspace / "briefs").glob("*.yaml"))
     assert "brief" not in made
     assert {"donetsk", "lugansk", "dun-nie-ci-ke", "dwnytsk"} <= set(made)
+
+
+def test_new_freezes_a_local_article_and_check_reports_when_it_changes(workspace: Path) -> None:
+    seed = workspace / "seeds" / "putin-alaska-summit-dushanbe.txt"
+    assert run("new", EXAMPLE_SOURCE, "--id", "frozen").exit_code == 0
+    path = workspace / "briefs" / "frozen.yaml"
+    text = path.read_text(encoding="utf-8")
+    source = load_brief(path).brief.sources[0]
+    assert source.sha256 == hashlib.sha256(seed.read_bytes()).hexdigest()
+    assert source.retrieved is None and "retrieved:" not in text, "only a download has a retrieval time"
+    assert run("check", "briefs/frozen.yaml").exit_code == 0
+
+    seed.write_bytes(seed.read_bytes().replace(b"Dushanbe", b"Dushanbe, Tajikistan", 1))
+    result = run("check", "briefs/frozen.yaml")
+    assert result.exit_code == ExitCode.FAILED
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("    sha256: "))
+    new_digest = hashlib.sha256(seed.read_bytes()).hexdigest()
+    assert (
+        f"briefs/frozen.yaml:{line}:13: error: sources[0].sha256: {EXAMPLE_SOURCE} has changed: its sha256 is"
+        f" {new_digest} (the article on disk is no longer the one the brief was written from: restore it, or"
+        " update sha256 after re-reading the brief against it) [source-changed]"
+    ) in result.stderr
+    path.write_text(text.replace(source.sha256 or "", new_digest), encoding="utf-8")
+    assert run("check", "briefs/frozen.yaml").exit_code == 0
+
+
+def test_a_malformed_sha256_does_not_load(workspace: Path) -> None:
+    assert run("new", EXAMPLE_SOURCE, "--id", "frozen").exit_code == 0
+    path = workspace / "briefs" / "frozen.yaml"
+    text = path.read_text(encoding="utf-8")
+    digest = load_brief(path).brief.sources[0].sha256 or ""
+    path.write_text(text.replace(digest, digest.upper()), encoding="utf-8")
+    result = run("check", "briefs/frozen.yaml")
+    assert result.exit_code == ExitCode.FAILED and "sources[0].sha256" in result.stderr

@@ -31,6 +31,9 @@ RULES: dict[str, Rule] = {
     "source-file-missing": Rule("error", "a source's `file` does not exist"),
     "source-outside-workspace": Rule("error", "a source's `file` resolves outside the workspace"),
     "source-unreadable": Rule("error", "a source's `file` cannot be read"),
+    "source-changed": Rule(
+        "error", "a source's `file` no longer has the `sha256` it had when the brief was written from it"
+    ),
     "likelihood-off-scale": Rule("warning", "an estimative word that is not on the ICD 203 likelihood scale"),
     "confidence-with-likelihood": Rule(
         "warning", "one sentence states both a confidence level and a likelihood"

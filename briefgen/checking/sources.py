@@ -1,8 +1,11 @@
-"""Rules on a brief's sources: ids unique, files inside the workspace and readable, claims citing them."""
+"""Rules on a brief's sources: ids unique, files inside the workspace, readable and unchanged, claims
+citing them."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+from pathlib import Path
 
 from briefgen.checking.context import BriefContext
 from briefgen.sources import SourceError
@@ -51,7 +54,27 @@ def check_files(context: BriefContext) -> None:
         except SourceError as error:
             context.add("source-unreadable", loc, f"{source.file}: {error}")
             continue
+        if source.sha256 is not None:
+            _check_digest(context, i, path, source.file, source.sha256)
         context.articles.setdefault(source.id, article)
+
+
+def _check_digest(context: BriefContext, i: int, path: Path, shown: str, expected: str) -> None:
+    """The file is still the one the brief was written from (quotes and headings were read off it)."""
+    try:
+        with path.open("rb") as handle:
+            found = hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as error:
+        context.add("source-unreadable", ("sources", i, "file"), f"{shown}: {error.strerror or error}")
+        return
+    if found != expected:
+        context.add(
+            "source-changed",
+            ("sources", i, "sha256"),
+            f"{shown} has changed: its sha256 is {found}",
+            "the article on disk is no longer the one the brief was written from: restore it,"
+            " or update sha256 after re-reading the brief against it",
+        )
 
 
 def check_claims(context: BriefContext) -> None:
