@@ -183,7 +183,7 @@ def _drop_furniture(pages: list[_Page]) -> None:
         ]
 
 
-def _join(lines: list[str], hyphenated: set[str]) -> str:
+def join_lines(lines: list[str], hyphenated: set[str]) -> str:
     """Lines of one paragraph as one: a hyphen at a line's end joins a broken word whole, unless the
     PDF writes that word with its hyphen elsewhere or the next line starts with a capital."""
     text = lines[0]
@@ -209,7 +209,7 @@ def _blocks(pages: list[_Page], body_size: float) -> list[Block]:
     hyphenated = {
         match.casefold() for line in lines for match in re.findall(r"\w+-\w+", line.text.rstrip(_HYPHENS))
     }
-    body = [line.page == 0 or abs(line.size - body_size) < 0.3 for line in lines]
+    body = [abs(line.size - body_size) < 0.3 for line in lines]
     gaps = Counter(
         round(b.top - a.top, 1)
         for (a, a_body), (b, b_body) in pairwise(zip(lines, body, strict=True))
@@ -232,7 +232,7 @@ def _blocks(pages: list[_Page], body_size: float) -> list[Block]:
                 continue
         groups.append([line])
     return [
-        Block(_join([line.text for line in group], hyphenated), group[0].page, group[0].size, group[0].bold)
+        Block(join_lines([line.text for line in group], hyphenated), group[0].page, group[0].size, group[0].bold)
         for group in groups
     ]
 
