@@ -1,4 +1,4 @@
-"""Write the PDF and Word article fixtures in tests/data/articles/ and the hostile ones in tests/data/hostile/.
+"""Write the PDF and Word article fixtures (tests/data/articles/) and the hostile ones (tests/data/hostile/).
 
 Run from the repository root: `PYTHONPATH=$PWD .venv/bin/python scripts/make_article_fixtures.py`.
 Every file is made by the real tool (WeasyPrint, python-docx, pypdf, Pillow) so the readers meet
@@ -31,7 +31,7 @@ GRAIN_SECTIONS = {
         "of the ships waiting in the anchorage, and that the backlog was costing exporters millions "
         "of dollars a week in demurrage charges and spoiled cargo.",
         "Russian negotiators insisted that every vessel bound for Odesa be searched for weapons, a "
-        "demand Kyiv called \"a deliberate slowdown dressed up as security\". Turkish mediators "
+        'demand Kyiv called "a deliberate slowdown dressed up as security". Turkish mediators '
         "proposed adding a fourth team, but the proposal was not accepted before the session closed.",
         "Shipping companies have responded by rerouting cargo through Romanian ports on the Danube, "
         "where capacity is limited and the communication between port authorities and insurers is "
@@ -52,7 +52,7 @@ GRAIN_SECTIONS = {
         "Without an extension the inspection centre would close and ships would sail without the "
         "guarantees that have kept insurers in the market since last summer.",
         "Turkey's foreign ministry said it remained in contact with both delegations and described the "
-        "atmosphere as \"difficult but not hopeless\", adding that technical teams would continue "
+        'atmosphere as "difficult but not hopeless", adding that technical teams would continue '
         "their work on the inspection procedures over the coming days. #BlackSea",
     ],
 }

@@ -232,7 +232,7 @@ def _blocks(pages: list[_Page], body_size: float) -> list[Block]:
                 continue
         groups.append([line])
     return [
-        Block(join_lines([line.text for line in group], hyphenated), group[0].page, group[0].size, group[0].bold)
+        Block(join_lines([ln.text for ln in group], hyphenated), group[0].page, group[0].size, group[0].bold)
         for group in groups
     ]
 
