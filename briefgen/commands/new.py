@@ -27,7 +27,7 @@ from briefgen.problems import display_path
 )
 @click.option("--force", is_flag=True, help="Replace an existing brief with the same id.")
 def new(source: Path, brief_id: str | None, force: bool) -> None:
-    """Write briefs/<id>.yaml from the article SOURCE (plain text, Markdown or saved HTML).
+    """Write briefs/<id>.yaml from the article SOURCE (plain text, Markdown, saved HTML, PDF or .docx).
 
     The new brief mirrors the article: a guessed title and date, one section per heading of the
     article (in its order), its hashtags as tags and a source entry pointing at the file. TODO
