@@ -204,3 +204,25 @@ def test_hostile_articles_are_listed_in_the_corpus_readme() -> None:
     assert on_disk == set(HOSTILE_ARTICLES)
     for name in on_disk:
         assert f"`{name}`" in readme
+
+
+def test_an_outline_nested_thousands_deep_is_ignored_not_fatal() -> None:
+    """pypdf recurses through the outline: past Python's limit the bookmarks are dropped and the
+    headings come from the fonts instead; made here because the file is half a megabyte."""
+    import sys
+
+    from briefgen.sources import parse_bytes
+
+    writer = PdfWriter(clone_from=PdfReader(ARTICLES / "island-cable.pdf"))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)  # pypdf's writer recurses through the outline too
+    try:
+        parent = None
+        for depth in range(2500):
+            parent = writer.add_outline_item(title=f"level {depth}", page_number=0, parent=parent)
+        out = io.BytesIO()
+        writer.write(out)
+    finally:
+        sys.setrecursionlimit(limit)
+    article = parse_bytes(out.getvalue(), Path("deep.pdf"))
+    assert [(h.text, h.line) for h in article.headings] == EXPECTED["island-cable.pdf"][3]
