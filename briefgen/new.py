@@ -254,7 +254,5 @@ def scaffold(
     try:
         article = parse_bytes(data, resolved)
     except SourceError as error:
-        raise _unusable(
-            shown_source, str(error), "save the article as UTF-8 text, Markdown or HTML"
-        ) from None
+        raise _unusable(shown_source, str(error), error.hint) from None
     return write_brief(workspace, target, article, resolved, data, today=today)

@@ -14,7 +14,15 @@ Format = Literal["text", "markdown", "html", "pdf", "docx"]
 
 
 class SourceError(Exception):
-    """The article cannot be read at all (missing, unreadable, too large)."""
+    """The article cannot be read at all (missing, unreadable, too large, damaged, encrypted).
+
+    The message names what is wrong and, where one action fixes it, the action ("no text layer:
+    OCR it first"); `hint` adds one where the message alone leaves the reader stuck.
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)

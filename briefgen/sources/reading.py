@@ -58,9 +58,13 @@ def read_article(path: Path) -> Article:
         with path.open("rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as error:
-        raise SourceError(f"cannot read it: {error.strerror or error}") from None
+        raise SourceError(
+            f"cannot read it: {error.strerror or error}", "check the file's permissions"
+        ) from None
     if len(data) > MAX_SOURCE_BYTES:
-        raise SourceError(f"larger than {MAX_SOURCE_BYTES:,} bytes")
+        raise SourceError(
+            f"larger than {MAX_SOURCE_BYTES:,} bytes", "save the article alone (its text), not the whole page"
+        )
     return parse_bytes(data, path)
 
 
