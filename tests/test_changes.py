@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from briefgen.changes import compare
 from briefgen.loading import load_brief
 from briefgen.model import Brief
-from tests.conftest import EXAMPLE_ID, run
+from tests.conftest import EXAMPLE_ID, REPO, SUPERSEDING_EXAMPLE, run
 
 EXAMPLE = f"briefs/{EXAMPLE_ID}.yaml"
 
@@ -283,3 +285,55 @@ def test_final_briefs_with_strong_judgments_state_assumptions_and_alternatives(w
     assert rules_of(draft) == []
     calm = dict(bare, id="bare", implications=[dict(i, likelihood="unlikely") for i in bare["implications"]])
     assert rules_of(write(workspace, "bare", calm)) == [], "no high confidence, nothing likely: none needed"
+
+
+def with_update(workspace: Path) -> str:
+    shutil.copy(REPO / "briefs" / f"{SUPERSEDING_EXAMPLE}.yaml", workspace / "briefs")
+    return f"briefs/{SUPERSEDING_EXAMPLE}.yaml"
+
+
+def test_the_superseding_example_shows_its_changes_in_every_format(workspace: Path) -> None:
+    with_update(workspace)
+    assert run("check", "--strict").exit_code == 0
+    result = run("build")
+    assert result.exit_code == 0, result.stderr
+    title = example_data(workspace)["title"]
+    html = (workspace / "build" / "html" / f"{SUPERSEDING_EXAMPLE}.html").read_text(encoding="utf-8")
+    heading = f"Changes since {title}, 10 October 2025"
+    assert '<h2 id="changes">' + heading.replace("'", "&#39;") + "</h2>" in html
+    order = [html.index(f'id="{name}"') for name in ("bluf", "changes", "key-claims", "implications")]
+    assert order == sorted(order), "changes come right after the bottom line"
+    assert "likely → roughly even chance" in html
+    assert (
+        html.index('id="assumptions"') < html.index('id="alternatives"') < html.index('id="recommendations"')
+    )
+    first = (workspace / "build" / "html" / f"{EXAMPLE_ID}.html").read_text(encoding="utf-8")
+    assert "Changes since" not in first and 'id="assumptions"' in first
+    md = (workspace / "build" / "md" / f"{SUPERSEDING_EXAMPLE}.md").read_text(encoding="utf-8")
+    assert f"## {heading}" in md
+    assert "- *moderate → low*: In the article's analysis" in md
+    text = " ".join(
+        page.extract_text()
+        for page in PdfReader(workspace / "build" / "pdf" / f"{SUPERSEDING_EXAMPLE}.pdf").pages
+    )
+    headings = text.upper()  # the PDF's stylesheet sets h2 in capitals
+    assert (
+        "CHANGES SINCE" in headings
+        and "KEY ASSUMPTIONS" in headings
+        and "ALTERNATIVES CONSIDERED" in headings
+    )
+    assert "likely → roughly even chance" in text
+
+
+def test_editing_the_superseded_brief_rebuilds_the_brief_that_supersedes_it(workspace: Path) -> None:
+    with_update(workspace)
+    assert run("build", "-f", "md").exit_code == 0
+    data = example_data(workspace)
+    data["implications"][1]["likelihood"] = "roughly even chance"
+    write(workspace, EXAMPLE_ID, data)
+    again = run("build", "-f", "md")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith("2 briefs built, 0 up to date"), "the update was rebuilt too"
+    md = (workspace / "build" / "md" / f"{SUPERSEDING_EXAMPLE}.md").read_text(encoding="utf-8")
+    assert "**Likelihood moved:**" not in md, "the judgment no longer moved"
+    assert ", 2 up to date, " in run("build", "-f", "md").stdout
