@@ -123,8 +123,8 @@ def render_brief(
         lines.append("    # published: YYYY-MM-DD (no date found in the article)")
     lines += [
         f"    file: {_scalar(source_file)}",
-        "    # reliability: A (completely reliable) to F (cannot be judged)",
-        "    # credibility: 1 (confirmed) to 6 (cannot be judged)",
+        "    reliability: F  # TODO grade it: A (completely reliable) to F (cannot be judged)",
+        "    credibility: 6  # TODO grade it: 1 (confirmed) to 6 (cannot be judged)",
         "",
     ]
     if article.tags:
