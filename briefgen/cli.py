@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "build": "briefgen.commands.build:build_command",
     "check": "briefgen.commands.check:check",
     "doctor": "briefgen.commands.doctor:doctor",
+    "diff": "briefgen.commands.diff:diff",
     "digest": "briefgen.commands.digest:digest",
     "mail": "briefgen.commands.mail:mail",
     "new": "briefgen.commands.new:new",

@@ -147,6 +147,26 @@ class Implication(Strict):
     )
 
 
+class Assumption(Strict):
+    """A key assumption the judgments rest on: ICD 203 asks analysts to keep assumptions apart from
+    evidence, so a reader can see what would fall with them."""
+
+    text: Markdown = Field(description="The assumption (inline Markdown).")
+    if_wrong: Markdown | None = Field(
+        None, description="What changes in the judgments if the assumption fails (inline Markdown)."
+    )
+
+
+class Alternative(Strict):
+    """An alternative explanation or scenario the analyst weighed against the main judgment."""
+
+    text: Markdown = Field(description="The alternative explanation or scenario (inline Markdown).")
+    likelihood: Likelihood = Field(description="ICD 203 likelihood of the alternative.")
+    indicators: list[Markdown] = Field(
+        default_factory=list, description="What would point to this alternative (inline Markdown)."
+    )
+
+
 _URL_UNSAFE = re.compile(r'[\s<>"\\`]')
 _URL_PATTERN = r'^https?://(?:[^\s<>"\\`\[\]/?#@]*@)?(?:\[[0-9A-Fa-f:.]+\](?::[0-9]*)?|[^\s<>"\\`\[\]/?#@]+)(?:[/?#][^\s<>"\\`\[\]]*)?$'
 """What `_web_address` accepts, for editors (the JSON Schema)."""
@@ -276,6 +296,15 @@ class Brief(Strict):
     context: Markdown = Field(description="Background a reader needs (Markdown).")
     sections: list[Section] = Field(default_factory=list)
     implications: list[Implication] = Field(min_length=1)
+    assumptions: list[Assumption] = Field(
+        default_factory=list, description="Key assumptions the judgments rest on."
+    )
+    alternatives: list[Alternative] = Field(
+        default_factory=list, description="Alternative explanations or scenarios considered."
+    )
+    changes: Markdown | None = Field(
+        None, description="Why judgments moved since the brief this one `supersedes` (Markdown)."
+    )
     recommendations: list[Markdown] = Field(default_factory=list)
     indicators: list[Markdown] = Field(default_factory=list, description="What to watch for.")
     sources: list[Source] = Field(default_factory=list)

@@ -133,8 +133,8 @@ def render_brief(
     if sha256:
         lines.append(f"    sha256: {_scalar(sha256)}")
     lines += [
-        "    # reliability: A (completely reliable) to F (cannot be judged)",
-        "    # credibility: 1 (confirmed) to 6 (cannot be judged)",
+        "    reliability: F  # TODO grade it: A (completely reliable) to F (cannot be judged)",
+        "    credibility: 6  # TODO grade it: 1 (confirmed) to 6 (cannot be judged)",
         "",
     ]
     if article.tags:

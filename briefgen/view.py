@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from briefgen import __version__
+from briefgen.changes import compare
 from briefgen.config import Config
 from briefgen.model import Brief, Handling
 
@@ -17,7 +18,8 @@ def handling_of(brief: Brief, config: Config) -> Handling:
     return brief.handling or config.handling
 
 
-def prepare(brief: Brief, config: Config) -> dict[str, Any]:
+def prepare(brief: Brief, config: Config, previous: Brief | None = None) -> dict[str, Any]:
+    """`previous`: the brief this one supersedes, when the workspace has it; its changes are shown."""
     handling = handling_of(brief, config)
     source = next((s for s in brief.sources if s.url or s.file), None)
     front_matter: dict[str, Any] = {
@@ -39,5 +41,6 @@ def prepare(brief: Brief, config: Config) -> dict[str, Any]:
         "paper": config.paper,
         "version": __version__,
         "front_matter": front_matter,
+        "changes": compare(previous, brief) if previous is not None else None,
         "id_prefix": "",  # the digest sets one per brief (templates/base.html.j2)
     }

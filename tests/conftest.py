@@ -21,9 +21,16 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_ID = "putin-alaska-provisions"
 
 
+SUPERSEDING_EXAMPLE = "putin-alaska-provisions-update"
+"""The second worked example (it supersedes the first). The suite's workspace holds the first alone,
+so that counts and outputs stay those of one brief; tests/test_changes.py copies this one in."""
+
+
 def copy_workspace(target: Path) -> Path:
     for folder in ("briefs", "seeds"):
-        shutil.copytree(REPO / folder, target / folder)
+        shutil.copytree(
+            REPO / folder, target / folder, ignore=shutil.ignore_patterns(f"{SUPERSEDING_EXAMPLE}.*")
+        )
     return target
 
 

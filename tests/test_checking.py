@@ -51,7 +51,7 @@ bluf: {values["bluf"]}
 key_claims:
   - text: Putin cited the Alaska provisions.
     quote: {values["quote"]}
-    confidence: high
+    confidence: moderate
     sources: [article]
 context: {values["context"]}
 sections: {values["sections"]}
@@ -63,6 +63,8 @@ sources:
     title: The article
     published: 2025-10-10
     file: seeds/putin-alaska-summit-dushanbe.txt
+    reliability: B
+    credibility: 2
 """
     (workspace / "briefs" / f"{name}.yaml").write_text(text, encoding="utf-8")
     return f"briefs/{name}.yaml"
@@ -216,11 +218,15 @@ def test_sourcing_dates_and_placeholders(workspace: Path) -> None:
     assert found == [
         ("date-before-source", "error", 3, 7, "date"),
         ("date-before-source", "error", 3, 7, "date"),
+        ("alternatives-missing", "warning", 4, 9, "status"),  # final, with a high-confidence claim
+        ("assumptions-missing", "warning", 4, 9, "status"),
         ("todo-in-final", "error", 5, 7, "bluf"),
         ("claim-without-source", "error", 7, 5, "key_claims[0]"),
+        ("high-confidence-single-source", "warning", 11, 17, "key_claims[1].confidence"),
         ("unknown-source", "error", 12, 15, "key_claims[1].sources[0]"),
         ("quote-unchecked", "warning", 14, 12, "key_claims[2].quote"),
         ("heading-not-in-source", "error", 20, 14, "sections[1].heading"),
+        ("source-ungraded", "error", 29, 5, "sources[1]"),  # cited by a final brief: an error
         ("date-in-future", "error", 32, 16, "sources[1].published"),
         ("duplicate-source-id", "error", 33, 9, "sources[2].id"),
         ("source-file-missing", "error", 35, 11, "sources[2].file"),
@@ -235,7 +241,9 @@ def test_a_quote_citing_a_source_without_a_file_is_only_unchecked(workspace: Pat
     brief = workspace / path
     text = brief.read_text(encoding="utf-8").replace("sources: [article]", "sources: [article, wire]")
     brief.write_text(
-        text + "  - id: wire\n    title: Wire\n    url: https://example.org/wire\n", encoding="utf-8"
+        text + "  - id: wire\n    title: Wire\n    url: https://example.org/wire\n    reliability: B\n"
+        "    credibility: 2\n",
+        encoding="utf-8",
     )
     (finding,) = findings_of(workspace, path)
     assert (finding.rule, finding.severity, finding.line, finding.column) == (

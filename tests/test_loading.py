@@ -69,7 +69,9 @@ def test_example_brief_loads_cleanly() -> None:
     assert brief.tags[:3] == ["CISSummit", "UkrainianSettlement", "NATOExpansion"]
     assert brief.tags[-1] == "SecurityGuarantees"
     assert len(brief.key_claims) == 7
-    assert brief.key_claims[0].confidence is Confidence.HIGH
+    assert brief.key_claims[0].confidence is Confidence.MODERATE
+    assert [a.text[:30] for a in brief.assumptions][:1] == ["Putin's remarks in Dushanbe st"]
+    assert [str(a.likelihood) for a in brief.alternatives] == ["unlikely", "roughly even chance"]
     assert brief.implications[0].for_ == "Ukraine"
     assert brief.implications[0].likelihood is Likelihood.VERY_LIKELY
     assert brief.version == "1.0"

@@ -190,4 +190,4 @@ def test_markdown_renders_claims_quotes_and_tags(example_build: Built) -> None:
     html = MarkdownIt("commonmark").render(example_build.md.split("\n---\n", 1)[1])
     assert html.count("<blockquote>") == len(BRIEF.key_claims) + sum(len(s.quotes) for s in BRIEF.sections)
     assert "#UkraineWar" in html
-    assert "High confidence" in html
+    assert "Moderate confidence" in html

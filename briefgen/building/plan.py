@@ -14,6 +14,7 @@ from briefgen import __version__
 from briefgen.building import worker
 from briefgen.building.manifest import Entry, FileState, Manifest
 from briefgen.config import Format, Workspace
+from briefgen.lineage import Lineage
 from briefgen.loading import Ids, LoadedBrief, read_one
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
@@ -102,6 +103,7 @@ def make_plan(
     plan = Plan()
     ids = Ids()
     root = workspace.root
+    lineage = Lineage(workspace)
     for path in files:
         source = display_path(path, root)
         plan.seen.add(source)
@@ -125,6 +127,11 @@ def make_plan(
             continue
         old_outputs = dict(known.outputs) if known else {}
         deps = references(workspace, item)
+        previous = lineage.predecessor(item.brief.supersedes).loaded if item.brief.supersedes else None
+        if item.brief.supersedes:  # its "Changes since" section is made from the superseded brief
+            found = lineage.paths.get(item.brief.supersedes)
+            if found is not None:
+                add_files(deps, root, {display_path(found, root)})
         if known:  # the files its last PDF loaded (a template's logo) are inputs still
             add_files(deps, root, set(known.deps) - set(deps))
         entry = Entry(item.brief.id, state, deps, old_outputs)
@@ -133,5 +140,6 @@ def make_plan(
             manifest.entries[source] = entry
             plan.skipped += 1
             continue
-        plan.tasks.append((worker.Task(source, item.brief, stale, out), entry, entry.key(print_)))
+        task = worker.Task(source, item.brief, stale, out, previous.brief if previous else None)
+        plan.tasks.append((task, entry, entry.key(print_)))
     return plan

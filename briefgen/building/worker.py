@@ -31,6 +31,8 @@ class Task:
     brief: Brief
     formats: list[Format]
     out: Path
+    previous: Brief | None = None
+    """The brief this one supersedes, for its "Changes since" section."""
 
 
 class _State:
@@ -87,7 +89,7 @@ def render(task: Task) -> Outcome:
     assert _state is not None, "worker.init() first"
     assert task.brief.id is not None
     outcome = Outcome(task.source)
-    view = prepare(task.brief, _state.config)
+    view = prepare(task.brief, _state.config, task.previous)
     for fmt in task.formats:
         rendering = _render_view(task.source, view, fmt)
         outcome.problems.extend(rendering.problems)
@@ -110,10 +112,10 @@ def render(task: Task) -> Outcome:
     return outcome
 
 
-def render_bytes(source: str, brief: Brief, fmt: Format) -> Rendering:
+def render_bytes(source: str, brief: Brief, fmt: Format, previous: Brief | None = None) -> Rendering:
     """One format of one brief, written nowhere: the preview's unit of work, run in a pool worker."""
     assert _state is not None, "worker.init() first"
-    return _render_view(source, prepare(brief, _state.config), fmt)
+    return _render_view(source, prepare(brief, _state.config, previous), fmt)
 
 
 def _render_view(source: str, view: dict[str, Any], fmt: Format) -> Rendering:

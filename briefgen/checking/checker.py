@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.checking import dates, headings, language, quotes, sources, text
+from briefgen.checking import dates, headings, language, quotes, sources, text, tradecraft
 from briefgen.checking.context import BriefContext
 from briefgen.config import Workspace
+from briefgen.lineage import Lineage
 from briefgen.loading import LoadedBrief
 from briefgen.problems import Problem, sort_problems
 from briefgen.sources import Article, SourceError, read_article
@@ -23,6 +24,9 @@ FAMILIES: tuple[Callable[[BriefContext], None], ...] = (
     text.check_todos,
     text.check_bluf,
     dates.check,
+    tradecraft.check_sourcing,
+    tradecraft.check_reasoning,
+    tradecraft.check_lineage,
 )
 """The rule families, in the order they run over each brief."""
 
@@ -35,6 +39,7 @@ class Checker:
         self.root = workspace.root.resolve()
         self.today = today or dt.date.today()
         self._articles: dict[Path, Article | SourceError] = {}
+        self.lineage = Lineage(workspace)
 
     def article(self, path: Path) -> Article:
         """The parsed article; raises SourceError, remembered, so a bad file is read once for all briefs."""

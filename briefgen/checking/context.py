@@ -12,8 +12,9 @@ from typing import Protocol
 
 from briefgen.checking.rules import RULES
 from briefgen.config import Workspace
+from briefgen.lineage import Lineage
 from briefgen.loading import LoadedBrief, Loc, field_path
-from briefgen.problems import Problem, display_path
+from briefgen.problems import Problem, Severity, display_path
 from briefgen.sources import Article
 
 
@@ -24,6 +25,9 @@ class Shared(Protocol):
     root: Path
     """The workspace root, resolved."""
     today: dt.date
+
+    lineage: Lineage
+    """The workspace's briefs by id, for `supersedes`."""
 
     def article(self, path: Path) -> Article: ...
 
@@ -74,10 +78,17 @@ class BriefContext:
         """Source id → its readable article (sources with a `file` that passed the file rules)."""
 
     def add(
-        self, rule: str, loc: Loc, message: str, hint: str = "", at: tuple[int, int] | None = None
+        self,
+        rule: str,
+        loc: Loc,
+        message: str,
+        hint: str = "",
+        at: tuple[int, int] | None = None,
+        severity: Severity | None = None,
     ) -> None:
+        """`severity` overrides the rule's own, for rules that weigh more in a final brief."""
         line, column = at or self.loaded.positions.of(loc)
-        severity = RULES[rule].severity
+        severity = severity or RULES[rule].severity
         self.findings.append(
             Problem(self.loaded.display, line, column, message, field_path(loc), hint, severity, rule)
         )

@@ -38,6 +38,26 @@ RULES: dict[str, Rule] = {
     "confidence-with-likelihood": Rule(
         "warning", "one sentence states both a confidence level and a likelihood"
     ),
+    "high-confidence-single-source": Rule("warning", "a high-confidence claim rests on one source"),
+    "high-confidence-weak-source": Rule(
+        "warning", "a high-confidence claim whose sources are all graded D–F or 4–6"
+    ),
+    "source-ungraded": Rule(
+        "warning", "a cited source has no reliability or credibility (an error when status is final)"
+    ),
+    "assumptions-missing": Rule(
+        "warning", "a final brief with high confidence or a likely implication lists no assumptions"
+    ),
+    "alternatives-missing": Rule(
+        "warning", "a final brief with high confidence or a likely implication weighs no alternatives"
+    ),
+    "supersedes-unknown": Rule(
+        "warning", "`supersedes` names no brief of the workspace, or one that does not load"
+    ),
+    "supersedes-loop": Rule("error", "a `supersedes` chain comes back to a brief already in it"),
+    "change-unexplained": Rule(
+        "warning", "judgments moved since the superseded brief and `changes` is empty"
+    ),
     "todo-in-final": Rule("error", "a TODO placeholder is left in a brief whose status is final"),
     "bluf-too-long": Rule("warning", "the BLUF has more words than the configured `bluf_max_words`"),
     "date-in-future": Rule("error", "the brief's date or a source's publication date is after today"),

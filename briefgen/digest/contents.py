@@ -10,6 +10,7 @@ from typing import Any
 from briefgen import __version__
 from briefgen.config import Workspace
 from briefgen.digest.selection import Selection
+from briefgen.lineage import Lineage
 from briefgen.model import Brief, Handling
 from briefgen.view import handling_of, prepare
 
@@ -72,6 +73,15 @@ class Digest:
 
 def make_digest(workspace: Workspace, briefs: Sequence[Brief], selection: Selection) -> Digest:
     config = workspace.config
-    items = [DigestItem(brief, handling_of(brief, config), prepare(brief, config)) for brief in briefs]
+    lineage = Lineage(workspace)
+
+    def previous(brief: Brief) -> Brief | None:
+        found = lineage.predecessor(brief.supersedes).loaded if brief.supersedes else None
+        return found.brief if found else None
+
+    items = [
+        DigestItem(brief, handling_of(brief, config), prepare(brief, config, previous(brief)))
+        for brief in briefs
+    ]
     title = "Weekly brief digest" if selection.period.week else "Brief digest"
     return Digest(selection.name, title, selection, items, config.paper)

@@ -19,16 +19,19 @@ from pebble import ProcessPool
 from briefgen.building import worker
 from briefgen.building.execute import default_jobs, failed, result_of
 from briefgen.config import Config, Format, Workspace
+from briefgen.lineage import Lineage
 from briefgen.model import Brief
 
 MAX_WORKERS = 4
 """Enough for a few open previews at once; each idle worker holds a WeasyPrint in memory."""
 
 
-def render_current(config: Config, source: str, brief: Brief, fmt: Format) -> worker.Rendering:
+def render_current(
+    config: Config, source: str, brief: Brief, fmt: Format, previous: Brief | None
+) -> worker.Rendering:
     """In a pool worker: the brief rendered with the workspace's config and templates as they are now."""
     worker.reconfigure(config)
-    return worker.render_bytes(source, brief, fmt)
+    return worker.render_bytes(source, brief, fmt, previous)
 
 
 class Renderer:
@@ -51,8 +54,11 @@ class Renderer:
         """One format of one brief; a brief over the time limit, or a worker that died, is a problem."""
         assert self._pool is not None, "Renderer.start() first"
         config = workspace.config
+        # read afresh on every render, as the brief is: a saved predecessor counts at once
+        found_previous = Lineage(workspace).predecessor(brief.supersedes) if brief.supersedes else None
+        previous = found_previous.loaded.brief if found_previous and found_previous.loaded else None
         try:
-            task = (config, source, brief, fmt)
+            task = (config, source, brief, fmt, previous)
             future = self._pool.schedule(render_current, task, timeout=config.pdf_timeout)
         except Exception as error:  # a broken pool: this page only
             return worker.Rendering(None, [failed(source, error)])

@@ -139,7 +139,7 @@ def _brief_page(
     assert brief.id is not None
     path = flavor.brief(brief.id)
     by_id = {b.id: b for b in ordered}
-    view = prepare(brief, config)
+    view = prepare(brief, config, by_id.get(brief.supersedes) if brief.supersedes else None)
     info = PageInfo(
         title=brief.title,
         date=brief.date,

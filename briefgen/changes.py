@@ -1,0 +1,227 @@
+"""What changed between two briefs, field by field: claims added, removed and reworded, judgments moved.
+
+Claims, implications and indicators are matched by content, not by position: an analyst who inserts
+a claim at the top has not reworded every claim below it. Each old item is paired with the most
+similar new one (rapidfuzz's token-set ratio, so reordered words still match), best pairs first, and
+only pairs above `SAME_ITEM` count as the same item; the rest were added or removed. The same pass
+serves the "Changes since" section of a superseding brief and `briefgen diff`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
+
+from briefgen.model import Brief, Implication, KeyClaim
+
+SAME_ITEM = 60.0
+"""Similarity (0–100) above which two claims, implications or indicators are one item, reworded.
+
+"Russia will keep pressing for recognition of its gains" and "Moscow will keep pressing for
+recognition of its territorial gains" score about 80; two different claims of one brief rarely
+pass 45 (tests/test_changes.py)."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A judgment that moved: the item it belongs to, its old value and its new one."""
+
+    text: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reworded:
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """The brief compared against, as a reader names it."""
+
+    id: str
+    title: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Changes:
+    old: Ref
+    new: Ref
+    claims_added: list[str] = field(default_factory=list)
+    claims_removed: list[str] = field(default_factory=list)
+    claims_reworded: list[Reworded] = field(default_factory=list)
+    confidence_moved: list[Moved] = field(default_factory=list)
+    implications_added: list[str] = field(default_factory=list)
+    implications_removed: list[str] = field(default_factory=list)
+    likelihood_moved: list[Moved] = field(default_factory=list)
+    indicators_added: list[str] = field(default_factory=list)
+    indicators_removed: list[str] = field(default_factory=list)
+    sources_added: list[str] = field(default_factory=list)
+    """Titles of sources the old brief did not have (by id, address or file)."""
+    explanation: str | None = None
+    """The new brief's `changes`: why its judgments moved, in the analyst's words."""
+
+    @property
+    def judgments_moved(self) -> bool:
+        return bool(self.confidence_moved or self.likelihood_moved)
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (
+                self.claims_added,
+                self.claims_removed,
+                self.claims_reworded,
+                self.confidence_moved,
+                self.implications_added,
+                self.implications_removed,
+                self.likelihood_moved,
+                self.indicators_added,
+                self.indicators_removed,
+                self.sources_added,
+            )
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON of `briefgen diff --format json`: stable keys, lists in the new brief's order."""
+        data = asdict(self)
+        for ref in ("old", "new"):
+            data[ref]["date"] = data[ref]["date"].isoformat()
+        return data
+
+    def summary(self) -> str:
+        """One line for the digest's "at a glance": what moved, counted."""
+        parts = []
+        for count, one, many in (
+            (len(self.confidence_moved), "confidence moved", "confidence moved on {n} claims"),
+            (len(self.likelihood_moved), "likelihood moved", "likelihood moved on {n} implications"),
+            (len(self.claims_added), "1 claim added", "{n} claims added"),
+            (len(self.claims_removed), "1 claim removed", "{n} claims removed"),
+            (len(self.claims_reworded), "1 claim reworded", "{n} claims reworded"),
+            (len(self.sources_added), "1 new source", "{n} new sources"),
+        ):
+            if count:
+                parts.append(one if count == 1 else many.format(n=count))
+        return "; ".join(parts) or "no change to claims, judgments or sources"
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _pair(old: Sequence[T], new: Sequence[T], key: Callable[[T], str]) -> list[tuple[int, int]]:
+    """(old index, new index) of the items that are the same item, most similar pairs first."""
+    if not old or not new:
+        return []
+    from rapidfuzz import fuzz, process  # imported here: only comparing briefs needs it
+
+    choices = [key(item).casefold() for item in new]
+    candidates = sorted(
+        (
+            (score, i, j)
+            for i, item in enumerate(old)
+            for _, score, j in process.extract(
+                key(item).casefold(), choices, scorer=fuzz.token_set_ratio, score_cutoff=SAME_ITEM, limit=None
+            )
+        ),
+        key=lambda c: (-c[0], c[1], c[2]),
+    )
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    pairs = []
+    for _, i, j in candidates:
+        if i not in taken_old and j not in taken_new:
+            taken_old.add(i)
+            taken_new.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def _claim_key(claim: KeyClaim) -> str:
+    return f"{claim.text} {claim.quote or ''}"
+
+
+def _implication_key(implication: Implication) -> str:
+    return f"{implication.for_}: {implication.text}"
+
+
+def _implication_text(implication: Implication) -> str:
+    return f"{_words(implication.for_)}: {_words(implication.text)}"
+
+
+def _added_removed(
+    old: Sequence[T], new: Sequence[T], pairs: list[tuple[int, int]], show: Callable[[T], str]
+) -> tuple[list[str], list[str]]:
+    matched_old = {i for i, _ in pairs}
+    matched_new = {j for _, j in pairs}
+    added = [show(item) for j, item in enumerate(new) if j not in matched_new]
+    removed = [show(item) for i, item in enumerate(old) if i not in matched_old]
+    return added, removed
+
+
+def compare(old: Brief, new: Brief) -> Changes:
+    """The field-level changes from `old` to `new` (usually the brief `new` supersedes)."""
+    claim_pairs = sorted(_pair(old.key_claims, new.key_claims, _claim_key), key=lambda p: p[1])
+    claims_added, claims_removed = _added_removed(
+        old.key_claims, new.key_claims, claim_pairs, lambda c: _words(c.text)
+    )
+    reworded, confidence = [], []
+    for i, j in claim_pairs:
+        before, after = old.key_claims[i], new.key_claims[j]
+        if _words(before.text) != _words(after.text):
+            reworded.append(Reworded(_words(before.text), _words(after.text)))
+        if before.confidence != after.confidence:
+            confidence.append(Moved(_words(after.text), str(before.confidence), str(after.confidence)))
+
+    implication_pairs = sorted(
+        _pair(old.implications, new.implications, _implication_key), key=lambda p: p[1]
+    )
+    implications_added, implications_removed = _added_removed(
+        old.implications, new.implications, implication_pairs, _implication_text
+    )
+    likelihood = []
+    for i, j in implication_pairs:
+        before_l, after_l = old.implications[i].likelihood, new.implications[j].likelihood
+        if before_l != after_l:
+            likelihood.append(
+                Moved(
+                    _implication_text(new.implications[j]),
+                    str(before_l) if before_l else "none given",
+                    str(after_l) if after_l else "none given",
+                )
+            )
+
+    indicator_pairs = _pair(old.indicators, new.indicators, lambda text: text)
+    indicators_added, indicators_removed = _added_removed(
+        old.indicators, new.indicators, indicator_pairs, _words
+    )
+
+    known = {s.id for s in old.sources} | {s.url for s in old.sources if s.url}
+    known |= {s.file for s in old.sources if s.file}
+    sources_added = [
+        _words(s.title)
+        for s in new.sources
+        if s.id not in known and (not s.url or s.url not in known) and (not s.file or s.file not in known)
+    ]
+    return Changes(
+        old=Ref(old.id or "", _words(old.title), old.date),
+        new=Ref(new.id or "", _words(new.title), new.date),
+        claims_added=claims_added,
+        claims_removed=claims_removed,
+        claims_reworded=reworded,
+        confidence_moved=confidence,
+        implications_added=implications_added,
+        implications_removed=implications_removed,
+        likelihood_moved=likelihood,
+        indicators_added=indicators_added,
+        indicators_removed=indicators_removed,
+        sources_added=sources_added,
+        explanation=new.changes,
+    )
