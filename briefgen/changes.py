@@ -99,9 +99,17 @@ class Changes:
     def summary(self) -> str:
         """One line for the digest's "at a glance": what moved, counted."""
         parts = []
+        if len(self.confidence_moved) == 1:
+            moved = self.confidence_moved[0]
+            parts.append(f"confidence {moved.old} → {moved.new} on one claim")
+        elif self.confidence_moved:
+            parts.append(f"confidence moved on {len(self.confidence_moved)} claims")
+        if len(self.likelihood_moved) == 1:
+            moved = self.likelihood_moved[0]
+            parts.append(f"likelihood {moved.old} → {moved.new} for {moved.text.split(':')[0]}")
+        elif self.likelihood_moved:
+            parts.append(f"likelihood moved on {len(self.likelihood_moved)} implications")
         for count, one, many in (
-            (len(self.confidence_moved), "confidence moved", "confidence moved on {n} claims"),
-            (len(self.likelihood_moved), "likelihood moved", "likelihood moved on {n} implications"),
             (len(self.claims_added), "1 claim added", "{n} claims added"),
             (len(self.claims_removed), "1 claim removed", "{n} claims removed"),
             (len(self.claims_reworded), "1 claim reworded", "{n} claims reworded"),

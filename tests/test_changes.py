@@ -337,3 +337,34 @@ def test_editing_the_superseded_brief_rebuilds_the_brief_that_supersedes_it(work
     md = (workspace / "build" / "md" / f"{SUPERSEDING_EXAMPLE}.md").read_text(encoding="utf-8")
     assert "**Likelihood moved:**" not in md, "the judgment no longer moved"
     assert ", 2 up to date, " in run("build", "-f", "md").stdout
+
+
+def test_the_digest_opens_with_the_week_at_a_glance(workspace: Path) -> None:
+    with_update(workspace)
+    data = example_data(workspace)
+    write(workspace, "another", dict(data, id="another", title="Another brief", date="2025-10-15"))
+    result = run("digest", "--week", "2025-W42")
+    assert result.exit_code == 0, result.stderr
+    html = (workspace / "build" / "digest" / "digest-2025-W42.html").read_text(encoding="utf-8")
+    glance = html[html.index('id="digest-glance"') : html.index('id="digest-contents"')]
+    assert (
+        html.index('class="digest-cover"')
+        < html.index('id="digest-glance"')
+        < html.index('id="digest-contents"')
+    )
+    for brief_id, title in [("another", "Another brief"), (SUPERSEDING_EXAMPLE, "Update: Moscow&#39;s")]:
+        assert f'<a href="#brief-{brief_id}">{title}' in glance
+    assert glance.count('class="glance-bluf"') == 2
+    assert "For Ukraine:</span> Moscow will keep making" in glance, "the most likely implication"
+    assert glance.count("Changed since") == 1, "only the superseding brief has changed"
+    assert (
+        "confidence moderate → low on one claim; likelihood likely → roughly even chance for United States"
+        in glance
+    )
+    pages = PdfReader(workspace / "build" / "digest" / "digest-2025-W42.pdf").pages
+    second = pages[1].extract_text()
+    assert second.startswith("THIS WEEK AT A GLANCE\nAnother brief\n"), "page 2, right after the cover"
+    assert "Update: Moscow's 'Alaska provisions'" in second
+    md = (workspace / "build" / "digest" / "digest-2025-W42.md").read_text(encoding="utf-8")
+    assert md.index("## This week at a glance") < md.index("## Contents")
+    assert "### [Another brief](../md/another.md)" in md

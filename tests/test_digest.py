@@ -92,7 +92,8 @@ def outline_tree(reader: PdfReader, items: list | None = None) -> list[tuple[str
 
 def toc_pages(built: Built) -> dict[str, int]:
     """Title → the page number the contents page prints after its dot leader."""
-    contents = built.pages[1]
+    assert built.pages[1].startswith("THIS WEEK AT A GLANCE"), "the glance page comes right after the cover"
+    contents = built.pages[2]
     assert contents.startswith("CONTENTS")
     numbers = {}
     for _, title, _ in WEEK:
@@ -151,15 +152,17 @@ def test_bookmarks_nest_digest_brief_section(week41: Built) -> None:
     assert len(tree) == 1
     digest_title, digest_page, children = tree[0]
     assert (digest_title, digest_page) == ("Weekly brief digest", 0)
-    assert [title for title, _, _ in children] == ["Contents"] + [title for _, title, _ in WEEK]
+    assert [title for title, _, _ in children] == ["This week at a glance", "Contents"] + [
+        title for _, title, _ in WEEK
+    ]
     numbers = toc_pages(week41)
-    for title, page, parts in children[1:]:
+    for title, page, parts in children[2:]:
         assert page == numbers[title] - 1, "the bookmark and the contents agree"
         names = [name for name, _, _ in parts]
         assert names[:2] == ["Bottom line up front", "Key claims"]
         assert "Implications" in names
         assert all(part_page >= page for _, part_page, _ in parts)
-    example_parts = dict((name, sub) for name, _, sub in children[3][2])
+    example_parts = dict((name, sub) for name, _, sub in children[4][2])
     assert [name for name, _, _ in example_parts["The article, section by section"]] == [
         "Understanding the 'Alaska Summit' Provisions",
         "Why the CIS Platform Matters",
@@ -247,7 +250,13 @@ def test_markdown_has_front_matter_contents_and_each_brief(week41: Built) -> Non
         (int(t.tag[1]), tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"
     ]
     assert [text for level, text in headings if level == 1] == ["Weekly brief digest"]
-    assert [text for level, text in headings if level == 2] == ["Contents"] + [title for _, title, _ in WEEK]
+    assert [text for level, text in headings if level == 2] == ["This week at a glance", "Contents"] + [
+        title for _, title, _ in WEEK
+    ]
+    glance = [text for level, text in headings if level == 3][: len(WEEK)]
+    assert glance == [f"[{title}](../md/{brief_id}.md)" for brief_id, title, _ in WEEK], (
+        "the glance comes first"
+    )
     assert headings.count((3, "Bottom line up front")) == 3, "each brief's parts one level down"
     for brief_id, _, _ in WEEK:
         assert f"](../md/{brief_id}.md)" in body, "links to each brief's own page"

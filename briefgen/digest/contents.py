@@ -11,7 +11,7 @@ from briefgen import __version__
 from briefgen.config import Workspace
 from briefgen.digest.selection import Selection
 from briefgen.lineage import Lineage
-from briefgen.model import Brief, Handling
+from briefgen.model import Brief, Handling, Implication, Likelihood
 from briefgen.view import handling_of, prepare
 
 
@@ -20,6 +20,16 @@ class DigestItem:
     brief: Brief
     handling: Handling
     view: dict[str, Any]
+
+    @property
+    def top_implication(self) -> Implication:
+        """The implication judged most likely (the first when none has a likelihood): the glance page
+        shows one per brief."""
+        scale = list(Likelihood)
+        rated = [i for i in self.brief.implications if i.likelihood is not None]
+        if not rated:
+            return self.brief.implications[0]
+        return max(rated, key=lambda i: scale.index(i.likelihood) if i.likelihood else -1)
 
     @property
     def anchor(self) -> str:
