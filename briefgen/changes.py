@@ -125,25 +125,44 @@ def _words(text: str) -> str:
 
 
 def _pair(old: Sequence[T], new: Sequence[T], key: Callable[[T], str]) -> list[tuple[int, int]]:
-    """(old index, new index) of the items that are the same item, most similar pairs first."""
+    """(old index, new index) of the items that are the same item, most similar pairs first.
+
+    Items whose words are identical pair first and without scoring (most of a revised brief is
+    unchanged); only the rest are scored against each other.
+    """
     if not old or not new:
         return []
+    old_keys = [" ".join(key(item).casefold().split()) for item in old]
+    new_keys = [" ".join(key(item).casefold().split()) for item in new]
+    pairs: list[tuple[int, int]] = []
+    unmatched_new: dict[str, list[int]] = {}
+    for j, text in enumerate(new_keys):
+        unmatched_new.setdefault(text, []).append(j)
+    rest_old = []
+    for i, text in enumerate(old_keys):
+        same = unmatched_new.get(text)
+        if same:
+            pairs.append((i, same.pop(0)))
+        else:
+            rest_old.append(i)
+    rest_new = sorted(j for indices in unmatched_new.values() for j in indices)
+    if not rest_old or not rest_new:
+        return pairs
     from rapidfuzz import fuzz, process  # imported here: only comparing briefs needs it
 
-    choices = [key(item).casefold() for item in new]
+    choices = [new_keys[j] for j in rest_new]
     candidates = sorted(
         (
-            (score, i, j)
-            for i, item in enumerate(old)
-            for _, score, j in process.extract(
-                key(item).casefold(), choices, scorer=fuzz.token_set_ratio, score_cutoff=SAME_ITEM, limit=None
+            (score, i, rest_new[place])
+            for i in rest_old
+            for _, score, place in process.extract(
+                old_keys[i], choices, scorer=fuzz.token_set_ratio, score_cutoff=SAME_ITEM, limit=None
             )
         ),
         key=lambda c: (-c[0], c[1], c[2]),
     )
     taken_old: set[int] = set()
     taken_new: set[int] = set()
-    pairs = []
     for _, i, j in candidates:
         if i not in taken_old and j not in taken_new:
             taken_old.add(i)
