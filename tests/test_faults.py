@@ -93,7 +93,7 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     shutil.copytree(root, edited)
     for brief in (edited / "briefs").glob("*.yaml"):
         brief.write_text(
-            brief.read_text(encoding="utf-8").replace("confidence: high", "confidence: moderate"), "utf-8"
+            brief.read_text(encoding="utf-8").replace("confidence: moderate", "confidence: low"), "utf-8"
         )
     done = subprocess.run(
         [sys.executable, "-m", "briefgen", "build", "-q", "-j", "2"], cwd=edited, capture_output=True
