@@ -1,5 +1,12 @@
-"""Saved HTML page → `Article`: the main <article> or <main> without page furniture, and the page's
-metadata."""
+"""Saved HTML page → `Article`: the page's readable text, the main content's section headings, and the
+page's metadata.
+
+The text is every paragraph of the page outside scripts, styles and obvious furniture (menus,
+footers, share bars, asides marked by tag, class, id or role), so a quote from the standfirst, a
+caption or a pull quote is found. Which headings are sections is trafilatura's call
+(`extraction.main_headings`): it tells the story from the newsletter box and the "most read" list
+far better than tags and class names do.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,13 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import lxml.html
+
 from briefgen.sources.article import Article, TextBuilder
+from briefgen.sources.dates import detect_languages, language_tag, page_date, text_date
+from briefgen.sources.extraction import main_headings
 from briefgen.sources.lines import word_set
-from briefgen.sources.metadata import as_date, find_date, hashtags, http_url
+from briefgen.sources.metadata import as_date, hashtags, http_url
 
 _SKIP_TAGS = word_set(
     "script style noscript template svg math nav aside footer form button select textarea iframe object "
@@ -155,10 +166,9 @@ class _HtmlReader(HTMLParser):
         self._flush()
 
 
-def read_html(raw: str, path: Path) -> Article:
-    reader = _HtmlReader()
-    reader.feed(raw)
-    reader.close()
+def _main_article_blocks(reader: _HtmlReader) -> list[_HtmlBlock]:
+    """The blocks of the largest <article>, else of <main>, else all: the guess used when trafilatura
+    finds no main content (very short pages)."""
     blocks = reader.blocks
     if reader.articles:
         sizes: dict[int, int] = {}
@@ -166,23 +176,64 @@ def read_html(raw: str, path: Path) -> Article:
             if block.article is not None:
                 sizes[block.article] = sizes.get(block.article, 0) + len(block.text)
         main_article = max(sizes, key=lambda key: sizes[key]) if sizes else None
-        blocks = [b for b in blocks if b.article == main_article]
-    elif any(b.in_main for b in blocks):
-        blocks = [b for b in blocks if b.in_main]
-    meta = reader.meta
+        return [b for b in blocks if b.article == main_article]
+    if any(b.in_main for b in blocks):
+        return [b for b in blocks if b.in_main]
+    return blocks
+
+
+def _title_block(blocks: list[_HtmlBlock]) -> _HtmlBlock | None:
     h1s = [b for b in blocks if b.level == 1]
-    title_block = h1s[0] if len(h1s) == 1 and blocks and blocks.index(h1s[0]) <= 3 else None
-    headings = [b for b in blocks if b.level and b is not title_block]
-    level = min((b.level for b in headings), default=0)
+    return h1s[0] if len(h1s) == 1 else None
+
+
+def _section_blocks(raw: str, reader: _HtmlReader, title: _HtmlBlock | None) -> list[_HtmlBlock]:
+    """The page's blocks that are the main content's top-level headings, in order.
+
+    trafilatura says which headings are the article's; each is then found, in order, among the page's
+    own heading blocks so that its line and its place in the full text are known.
+    """
+    found = main_headings(raw)
+    if found is None:
+        blocks = _main_article_blocks(reader)
+        found = [(b.level, b.text) for b in blocks if b.level]
+    found = [(level, text) for level, text in found if not (title and level == 1 and text == title.text)]
+    level = min((lv for lv, _ in found), default=0)
+    wanted = [text for lv, text in found if lv == level]
+    sections: list[_HtmlBlock] = []
+    candidates = [b for b in reader.blocks if b.level and b is not title]
+    position = 0
+    for text in wanted:
+        for index in range(position, len(candidates)):
+            if candidates[index].text == text:
+                sections.append(candidates[index])
+                position = index + 1
+                break
+    return sections
+
+
+def read_html(raw: str, path: Path) -> Article:
+    reader = _HtmlReader()
+    reader.feed(raw)
+    reader.close()
+    title_block = _title_block(reader.blocks)
+    section_ids = {id(block) for block in _section_blocks(raw, reader, title_block)}
     builder = TextBuilder()
-    for block in blocks:
-        is_section = block.level == level and block.level and block is not title_block
-        builder.add(block.text, heading_line=block.line if is_section else None)
+    for block in reader.blocks:
+        builder.add(block.text, heading_line=block.line if id(block) in section_ids else None)
     text = builder.text
+    meta = reader.meta
     page_title = " ".join("".join(reader.title_parts).split())
     title = title_block.text if title_block else meta.get("og:title") or page_title or None
-    published = next((d for d in (as_date(meta.get(k)) for k in _DATE_META if k in meta) if d), None)
-    published = published or next((d for d in map(as_date, reader.times) if d), None) or find_date(text)
+    tree = lxml.html.document_fromstring(raw) if raw.strip() else None
+    published = page_date(tree) if tree is not None else None
+    if published is None:
+        published = next((d for d in (as_date(meta.get(k)) for k in _DATE_META if k in meta) if d), None)
+    if published is None:
+        published = next((d for d in map(as_date, reader.times) if d), None)
+    if published is None:
+        declared = language_tag(tree.get("lang") if tree is not None else None)
+        published = text_date(text, [declared] if declared else detect_languages(text))
     return Article(
         path,
         "html",
