@@ -28,13 +28,21 @@ EXPECTED = {
         "Sanctions and the Shadow Fleet",
         "What the Early Freeze Means for 2026",
     ],
-    "harbour-strike.html": ["Backlog grows at the terminals", "Government urged to intervene", "What happens next"],
+    "harbour-strike.html": [
+        "Backlog grows at the terminals",
+        "Government urged to intervene",
+        "What happens next",
+    ],
     "wind-auction.html": [
         "Why the Price Cap Mattered",
         "Grid Connections Remain the Bottleneck",
         "What Happens to Bills",
     ],
-    "rail-tunnel-amp.html": ["A Project Twice Delayed", "Freight Moves off the Roads", "Critics Count the Cost"],
+    "rail-tunnel-amp.html": [
+        "A Project Twice Delayed",
+        "Freight Moves off the Roads",
+        "Critics Count the Cost",
+    ],
     "chip-export-paywall.html": ["Suppliers Brace for Lost Orders"],
     "nile-dam-ar.html": ["نقاط الخلاف الرئيسية", "موقف السودان", "ماذا بعد؟"],
     "gas-transit-cp1251.html": ["Причины падения", "Что говорят в правительстве", "Прогноз на зиму"],
@@ -53,7 +61,10 @@ def with_readability(html: str) -> list[str]:
 
     tree = lxml.html.fromstring(Document(html).summary(html_partial=True))
     return top_level(
-        [(int(e.tag[1]), " ".join(e.text_content().split())) for e in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        [
+            (int(e.tag[1]), " ".join(e.text_content().split()))
+            for e in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")
+        ]
     )
 
 
@@ -65,7 +76,10 @@ def with_trafilatura(html: str) -> list[str]:
         return []
     tree = lxml.etree.fromstring(xml.encode())
     return top_level(
-        [(int((e.get("rend") or "h2")[1:]), " ".join("".join(e.itertext()).split())) for e in tree.iter("head")]
+        [
+            (int((e.get("rend") or "h2")[1:]), " ".join("".join(e.itertext()).split()))
+            for e in tree.iter("head")
+        ]
     )
 
 
@@ -88,7 +102,9 @@ def main() -> None:
             ok = found == EXPECTED[name]
             right += ok
             print(f"{label:17} {name:26} {'ok ' if ok else 'BAD'} {found if not ok else ''}")
-        print(f"{label}: {right}/{len(pages)} pages exact, median {statistics.median(times) * 1000:.1f} ms/page\n")
+        print(
+            f"{label}: {right}/{len(pages)} pages exact, median {statistics.median(times) * 1000:.1f} ms/page\n"
+        )
 
 
 if __name__ == "__main__":

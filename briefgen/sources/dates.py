@@ -26,6 +26,12 @@ from briefgen.sources.metadata import find_date
 _SEARCHED_CHARS = 4000
 """The date line sits above the article, so the search stops here: dateparser is slow on long text."""
 
+_DAY_AND_YEAR = re.compile(
+    r"(?<!\d)(?:0?[1-9]|[12]\d|3[01])(?!\d).*?(?<!\d)(?:1[89]|20)\d\d(?!\d)"
+    r"|(?<!\d)(?:1[89]|20)\d\d(?!\d).*?(?<!\d)(?:0?[1-9]|[12]\d|3[01])(?!\d)"
+)
+"""A day of the month and a four-digit year, in either order ("9 octobre 2025", "2025年10月9日")."""
+
 _LANGUAGE_CODES = {
     "English": "en", "German": "de", "French": "fr", "Dutch": "nl", "Italian": "it", "Polish": "pl",
     "Spanish": "es", "Russian": "ru", "Japanese": "ja", "Portuguese": "pt", "Swedish": "sv",
@@ -92,11 +98,13 @@ def text_date(text: str, languages: list[str]) -> dt.date | None:
             with warnings.catch_warnings():  # dateparser warns about pytz/tzlocal internals
                 warnings.simplefilter("ignore")
                 found = search_dates(head, languages=[language], settings=settings)
+                for source, when in found or ():
+                    # search_dates ignores REQUIRE_PARTS, and reads the French article "un" as a day
+                    # ("en octobre 2025 un" came back as 1 October): a day and a year written in digits.
+                    if _DAY_AND_YEAR.search(source):
+                        return when.date()
         except (ValueError, KeyError, OverflowError):
             continue
-        for source, when in found or ():
-            if re.search(r"\d{4}", source):  # a year written out, never one inferred
-                return when.date()
     return find_date(head)
 
 

@@ -25,7 +25,7 @@ from briefgen.sources.metadata import as_date, hashtags, http_url
 
 _SKIP_TAGS = word_set(
     "script style noscript template svg math nav aside footer form button select textarea iframe object "
-    "canvas"
+    "canvas amp-consent amp-sidebar amp-social-share"
 )
 _BLOCK_TAGS = word_set(
     """p div section article main header h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr td th
@@ -40,16 +40,22 @@ _DATE_META = word_set(
 
 _FURNITURE = word_set(
     "nav navbar navigation menu sidebar footer related comment comments share sharing social newsletter "
-    "promo advert ad ads cookie cookies breadcrumb breadcrumbs banner complementary contentinfo subscribe"
+    "promo advert ad ads cookie cookies breadcrumb breadcrumbs banner complementary contentinfo subscribe "
+    "consent gdpr cmp dialog popular trending most"
 )
 _STATE_CLASS = re.compile(r"^(?:has|with|no|is|show|hide)-|-(?:enabled|disabled|active|open|visible)$")
 
 
 def _is_furniture(tag: str, values: dict[str, str]) -> bool:
-    """A menu, sidebar, footer or share bar marked only by its class, id or role.
+    """A menu, sidebar, footer, share bar or consent banner marked only by its class, id or role, or an
+    element the page hides.
 
     For example `<div class="site-footer">`.
     """
+    if "hidden" in values or values.get("aria-hidden", "").strip().lower() == "true":
+        return True  # not shown to the reader, so nothing to quote from
+    if re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", values.get("style", ""), re.IGNORECASE):
+        return True
     if tag in ("html", "body", "main", "article"):
         return False
     for token in f"{values.get('class', '')} {values.get('id', '')} {values.get('role', '')}".lower().split():
