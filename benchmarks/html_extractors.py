@@ -102,9 +102,8 @@ def main() -> None:
             ok = found == EXPECTED[name]
             right += ok
             print(f"{label:17} {name:26} {'ok ' if ok else 'BAD'} {found if not ok else ''}")
-        print(
-            f"{label}: {right}/{len(pages)} pages exact, median {statistics.median(times) * 1000:.1f} ms/page\n"
-        )
+        median = statistics.median(times) * 1000
+        print(f"{label}: {right}/{len(pages)} pages exact, median {median:.1f} ms/page\n")
 
 
 if __name__ == "__main__":
