@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from typing import TYPE_CHECKING
 
-from lxml.html import HtmlElement
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 from briefgen.sources.metadata import find_date
 

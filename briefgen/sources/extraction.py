@@ -10,8 +10,10 @@ newsletter box's and a paywall prompt's (docs/architecture.md has the measuremen
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from lxml.html import HtmlElement
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 _RENDER_LEVEL = re.compile(r"h([1-6])")
 

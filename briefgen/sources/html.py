@@ -15,14 +15,16 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-
-import lxml.html
+from typing import TYPE_CHECKING
 
 from briefgen.sources.article import Article, TextBuilder
 from briefgen.sources.dates import detect_languages, language_tag, page_date, text_date
 from briefgen.sources.extraction import main_headings
 from briefgen.sources.lines import word_set
 from briefgen.sources.metadata import as_date, hashtags, http_url
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 _SKIP_TAGS = word_set(
     "script style noscript template svg math nav aside footer form button select textarea iframe object "
@@ -196,9 +198,11 @@ def _main_article_blocks(reader: _HtmlReader) -> list[_HtmlBlock]:
     return blocks
 
 
-def _without_furniture(raw: str) -> lxml.html.HtmlElement:
+def _without_furniture(raw: str) -> HtmlElement:
     """The page's tree without what `_is_furniture` already knows is not the story (ads, banners,
     hidden elements): trafilatura's own pruning of the same costs a third of a second on a 2 MB page."""
+    import lxml.html  # here, not at the top: `check` on text sources never needs it
+
     tree = lxml.html.document_fromstring(raw)
     marked = "//*[@class or @id or @role or @hidden or @aria-hidden or @style]"
     for element in tree.xpath(marked):
@@ -252,6 +256,8 @@ def read_html(raw: str, path: Path) -> Article:
     meta = reader.meta
     page_title = " ".join("".join(reader.title_parts).split())
     title = title_block.text if title_block else meta.get("og:title") or page_title or None
+    import lxml.html
+
     tree = lxml.html.document_fromstring(raw) if raw.strip() else None
     published = page_date(tree) if tree is not None else None
     if published is None:
