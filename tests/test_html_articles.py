@@ -262,3 +262,23 @@ def test_new_from_a_saved_page_mirrors_its_sections(workspace: Path) -> None:
     assert [s["heading"] for s in brief["sections"]] == PAGES["wind-auction.html"][2]
     assert str(brief["sources"][0]["published"]) == "2025-09-04"
     assert run("check", "briefs/wind.yaml").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["<!-- only a comment -->", "   ", "\x00\x00", "<html></html>", "<div>" * 5000 + "deep", "<p>unclosed"],
+)
+def test_empty_or_odd_pages_read_without_error(raw: str) -> None:
+    article = parse_article(raw, Path("odd.html"), "html")
+    assert article.headings == ()
+
+
+def test_xhtml_page_with_an_xml_declaration() -> None:
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" lang="fr"><body>'
+        "<h1>Le titre</h1><p>Publié le 9 octobre 2025.</p><p>Le texte.</p><h2>Une section</h2><p>Suite.</p>"
+        "</body></html>"
+    )
+    article = parse_article(page, Path("page.xhtml"), "html")
+    assert (article.title, article.published) == ("Le titre", dt.date(2025, 10, 9))
+    assert [h.text for h in article.headings] == ["Une section"]

@@ -198,12 +198,30 @@ def _main_article_blocks(reader: _HtmlReader) -> list[_HtmlBlock]:
     return blocks
 
 
-def _without_furniture(raw: str) -> HtmlElement:
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+
+def _tree(raw: str) -> HtmlElement | None:
+    """The page parsed by lxml; None for one with nothing in it (only a comment, say)."""
+    import lxml.etree  # here, not at the top: `check` on text sources never needs lxml
+    import lxml.html
+
+    # An XHTML page's `<?xml ... encoding=...?>` makes lxml refuse the already decoded text.
+    raw = _XML_DECLARATION.sub("", raw, count=1)
+    if not raw.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(raw)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _without_furniture(raw: str) -> HtmlElement | None:
     """The page's tree without what `_is_furniture` already knows is not the story (ads, banners,
     hidden elements): trafilatura's own pruning of the same costs a third of a second on a 2 MB page."""
-    import lxml.html  # here, not at the top: `check` on text sources never needs it
-
-    tree = lxml.html.document_fromstring(raw)
+    tree = _tree(raw)
+    if tree is None:
+        return None
     marked = "//*[@class or @id or @role or @hidden or @aria-hidden or @style]"
     for element in tree.xpath(marked):
         values = {name.lower(): value for name, value in element.attrib.items()}
@@ -224,7 +242,8 @@ def _section_blocks(raw: str, reader: _HtmlReader, title: _HtmlBlock | None) -> 
     trafilatura says which headings are the article's; each is then found, in order, among the page's
     own heading blocks so that its line and its place in the full text are known.
     """
-    found = main_headings(_without_furniture(raw)) if raw.strip() else None
+    tree = _without_furniture(raw)
+    found = main_headings(tree) if tree is not None else None
     if found is None:
         blocks = _main_article_blocks(reader)
         found = [(b.level, b.text) for b in blocks if b.level]
@@ -256,9 +275,7 @@ def read_html(raw: str, path: Path) -> Article:
     meta = reader.meta
     page_title = " ".join("".join(reader.title_parts).split())
     title = title_block.text if title_block else meta.get("og:title") or page_title or None
-    import lxml.html
-
-    tree = lxml.html.document_fromstring(raw) if raw.strip() else None
+    tree = _tree(raw)
     published = page_date(tree) if tree is not None else None
     if published is None:
         published = next((d for d in (as_date(meta.get(k)) for k in _DATE_META if k in meta) if d), None)
