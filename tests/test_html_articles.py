@@ -282,3 +282,14 @@ def test_xhtml_page_with_an_xml_declaration() -> None:
     article = parse_article(page, Path("page.xhtml"), "html")
     assert (article.title, article.published) == ("Le titre", dt.date(2025, 10, 9))
     assert [h.text for h in article.headings] == ["Une section"]
+
+
+def test_a_logo_h1_beside_the_story_h1() -> None:
+    page = (ARTICLES / "harbour-strike.html").read_text(encoding="utf-8")
+    logo = '<div class="logo"><a href="/">'
+    page = page.replace(logo, '<div class="logo"><h1><a href="/">Coastline Post', 1)
+    page = page.replace('alt="Coastline Post"></a></div>', 'alt=""></a></h1></div>', 1)
+    assert page.count("<h1>") == 2
+    article = parse_article(page, Path("two-h1.html"), "html")
+    assert article.title == "Port workers extend strike as talks stall", "og:title when two <h1>"
+    assert [h.text for h in article.headings] == PAGES["harbour-strike.html"][2]

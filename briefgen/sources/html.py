@@ -247,7 +247,9 @@ def _section_blocks(raw: str, reader: _HtmlReader, title: _HtmlBlock | None) -> 
     if found is None:
         blocks = _main_article_blocks(reader)
         found = [(b.level, b.text) for b in blocks if b.level]
-    found = [(level, text) for level, text in found if not (title and level == 1 and text == title.text)]
+    firsts = [index for index, (level, _) in enumerate(found) if level == 1]
+    if len(firsts) == 1 and (firsts[0] == 0 or (title and found[firsts[0]][1] == title.text)):
+        del found[firsts[0]]  # the story's own <h1> is its title, even beside a logo's <h1>
     level = min((lv for lv, _ in found), default=0)
     wanted = [text for lv, text in found if lv == level]
     sections: list[_HtmlBlock] = []
