@@ -10,9 +10,11 @@ Quotes are compared after normalising what copying text around changes without c
 Unicode forms, curly versus straight quote marks, the many dashes, whitespace and case.
 
 The package, one module per concern, imports flowing one way: `reading` (file → format → reader)
-→ `plain`, `markdown`, `html` (one reader per format) → `lines` (which lines look like headings or
-prose), `metadata` (dates, hashtags, URLs) and `article` (the `Article` every reader returns) →
-`quotes` (normalisation and quote lookup over an article's text).
+→ `plain`, `markdown`, `html` (one reader per format) → `extraction` (a page's main-content headings,
+by trafilatura), `dates` (htmldate for pages, dateparser in the article's language for text),
+`lines` (which lines look like headings or prose), `metadata` (English dates, hashtags, URLs) and
+`article` (the `Article` every reader returns) → `quotes` (normalisation and quote lookup over an
+article's text).
 """
 
 from briefgen.sources.article import Article, Format, Heading, SourceError

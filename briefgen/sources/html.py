@@ -1,21 +1,36 @@
-"""Saved HTML page → `Article`: the main <article> or <main> without page furniture, and the page's
-metadata."""
+"""Saved HTML page → `Article`: the page's readable text, the main content's section headings, and the
+page's metadata.
+
+The text is every paragraph of the page outside scripts, styles and obvious furniture (menus,
+footers, share bars, asides marked by tag, class, id or role), so a quote from the standfirst, a
+caption or a pull quote is found. Which headings are sections is trafilatura's call
+(`extraction.main_headings`): it tells the story from the newsletter box and the "most read" list
+far better than tags and class names do.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.sources.article import Article, TextBuilder
+from briefgen.sources.dates import detect_languages, language_tag, page_date, text_date
+from briefgen.sources.extraction import main_headings
 from briefgen.sources.lines import word_set
-from briefgen.sources.metadata import as_date, find_date, hashtags, http_url
+from briefgen.sources.metadata import as_date, hashtags, http_url
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 _SKIP_TAGS = word_set(
     "script style noscript template svg math nav aside footer form button select textarea iframe object "
-    "canvas"
+    "canvas amp-consent amp-sidebar amp-social-share"
 )
+_HIDDEN_CONTAINERS = _SKIP_TAGS | {"head", "title"}
 _BLOCK_TAGS = word_set(
     """p div section article main header h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr td th
     thead tbody caption figure figcaption hr br address details summary"""
@@ -29,16 +44,22 @@ _DATE_META = word_set(
 
 _FURNITURE = word_set(
     "nav navbar navigation menu sidebar footer related comment comments share sharing social newsletter "
-    "promo advert ad ads cookie cookies breadcrumb breadcrumbs banner complementary contentinfo subscribe"
+    "promo advert ad ads cookie cookies breadcrumb breadcrumbs banner complementary contentinfo subscribe "
+    "consent gdpr cmp dialog popular trending most"
 )
 _STATE_CLASS = re.compile(r"^(?:has|with|no|is|show|hide)-|-(?:enabled|disabled|active|open|visible)$")
 
 
 def _is_furniture(tag: str, values: dict[str, str]) -> bool:
-    """A menu, sidebar, footer or share bar marked only by its class, id or role.
+    """A menu, sidebar, footer, share bar or consent banner marked only by its class, id or role, or an
+    element the page hides.
 
     For example `<div class="site-footer">`.
     """
+    if "hidden" in values or values.get("aria-hidden", "").strip().lower() == "true":
+        return True  # not shown to the reader, so nothing to quote from
+    if re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", values.get("style", ""), re.IGNORECASE):
+        return True
     if tag in ("html", "body", "main", "article"):
         return False
     for token in f"{values.get('class', '')} {values.get('id', '')} {values.get('role', '')}".lower().split():
@@ -63,6 +84,10 @@ class _HtmlReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[str] = []
+        self.open_counts: Counter[str] = Counter()
+        self.hidden_open = 0
+        """How many of each element are open, and of those whose text is never read (scripts, styles, the
+        head): scanning `stack` for every piece of text was slow on large pages."""
         self.skip_depth: list[int] = []
         """Stack depths of elements whose class or id says they are page furniture (menus, footers)."""
         self.blocks: list[_HtmlBlock] = []
@@ -77,9 +102,7 @@ class _HtmlReader(HTMLParser):
         self.canonical: str | None = None
 
     def _skipping(self) -> bool:
-        return bool(self.skip_depth) or any(
-            tag in _SKIP_TAGS or tag in ("head", "title") for tag in self.stack
-        )
+        return bool(self.skip_depth) or self.hidden_open > 0
 
     def _flush(self) -> None:
         text = " ".join("".join(self.buffer).split())
@@ -91,7 +114,7 @@ class _HtmlReader(HTMLParser):
                     self.buffer_line,
                     self.heading_level,
                     self.article_stack[-1] if self.article_stack else None,
-                    "main" in self.stack,
+                    self.open_counts["main"] > 0,
                 )
             )
 
@@ -110,6 +133,8 @@ class _HtmlReader(HTMLParser):
         if tag in _VOID_TAGS:
             return
         self.stack.append(tag)
+        self.open_counts[tag] += 1
+        self.hidden_open += tag in _HIDDEN_CONTAINERS
         if _is_furniture(tag, values):
             self.skip_depth.append(len(self.stack))
         if tag == "article":
@@ -135,6 +160,8 @@ class _HtmlReader(HTMLParser):
             if self.skip_depth and self.skip_depth[-1] == len(self.stack):
                 self.skip_depth.pop()
             popped = self.stack.pop()
+            self.open_counts[popped] -= 1
+            self.hidden_open -= popped in _HIDDEN_CONTAINERS
             if popped == "article" and self.article_stack:
                 self.article_stack.pop()
             if popped == tag:
@@ -155,10 +182,9 @@ class _HtmlReader(HTMLParser):
         self._flush()
 
 
-def read_html(raw: str, path: Path) -> Article:
-    reader = _HtmlReader()
-    reader.feed(raw)
-    reader.close()
+def _main_article_blocks(reader: _HtmlReader) -> list[_HtmlBlock]:
+    """The blocks of the largest <article>, else of <main>, else all: the guess used when trafilatura
+    finds no main content (very short pages)."""
     blocks = reader.blocks
     if reader.articles:
         sizes: dict[int, int] = {}
@@ -166,23 +192,100 @@ def read_html(raw: str, path: Path) -> Article:
             if block.article is not None:
                 sizes[block.article] = sizes.get(block.article, 0) + len(block.text)
         main_article = max(sizes, key=lambda key: sizes[key]) if sizes else None
-        blocks = [b for b in blocks if b.article == main_article]
-    elif any(b.in_main for b in blocks):
-        blocks = [b for b in blocks if b.in_main]
-    meta = reader.meta
+        return [b for b in blocks if b.article == main_article]
+    if any(b.in_main for b in blocks):
+        return [b for b in blocks if b.in_main]
+    return blocks
+
+
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+
+def _tree(raw: str) -> HtmlElement | None:
+    """The page parsed by lxml; None for one with nothing in it (only a comment, say)."""
+    import lxml.etree  # here, not at the top: `check` on text sources never needs lxml
+    import lxml.html
+
+    # An XHTML page's `<?xml ... encoding=...?>` makes lxml refuse the already decoded text.
+    raw = _XML_DECLARATION.sub("", raw, count=1)
+    if not raw.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(raw)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _without_furniture(raw: str) -> HtmlElement | None:
+    """The page's tree without what `_is_furniture` already knows is not the story (ads, banners,
+    hidden elements): trafilatura's own pruning of the same costs a third of a second on a 2 MB page."""
+    tree = _tree(raw)
+    if tree is None:
+        return None
+    marked = "//*[@class or @id or @role or @hidden or @aria-hidden or @style]"
+    for element in tree.xpath(marked):
+        values = {name.lower(): value for name, value in element.attrib.items()}
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag and element.getparent() is not None and _is_furniture(tag, values):
+            element.drop_tree()  # keeps the text that follows it
+    return tree
+
+
+def _title_block(blocks: list[_HtmlBlock]) -> _HtmlBlock | None:
     h1s = [b for b in blocks if b.level == 1]
-    title_block = h1s[0] if len(h1s) == 1 and blocks and blocks.index(h1s[0]) <= 3 else None
-    headings = [b for b in blocks if b.level and b is not title_block]
-    level = min((b.level for b in headings), default=0)
+    return h1s[0] if len(h1s) == 1 else None
+
+
+def _section_blocks(raw: str, reader: _HtmlReader, title: _HtmlBlock | None) -> list[_HtmlBlock]:
+    """The page's blocks that are the main content's top-level headings, in order.
+
+    trafilatura says which headings are the article's; each is then found, in order, among the page's
+    own heading blocks so that its line and its place in the full text are known.
+    """
+    tree = _without_furniture(raw)
+    found = main_headings(tree) if tree is not None else None
+    if found is None:
+        blocks = _main_article_blocks(reader)
+        found = [(b.level, b.text) for b in blocks if b.level]
+    firsts = [index for index, (level, _) in enumerate(found) if level == 1]
+    if len(firsts) == 1 and (firsts[0] == 0 or (title and found[firsts[0]][1] == title.text)):
+        del found[firsts[0]]  # the story's own <h1> is its title, even beside a logo's <h1>
+    level = min((lv for lv, _ in found), default=0)
+    wanted = [text for lv, text in found if lv == level]
+    sections: list[_HtmlBlock] = []
+    candidates = [b for b in reader.blocks if b.level and b is not title]
+    position = 0
+    for text in wanted:
+        for index in range(position, len(candidates)):
+            if candidates[index].text == text:
+                sections.append(candidates[index])
+                position = index + 1
+                break
+    return sections
+
+
+def read_html(raw: str, path: Path) -> Article:
+    reader = _HtmlReader()
+    reader.feed(raw)
+    reader.close()
+    title_block = _title_block(reader.blocks)
+    section_ids = {id(block) for block in _section_blocks(raw, reader, title_block)}
     builder = TextBuilder()
-    for block in blocks:
-        is_section = block.level == level and block.level and block is not title_block
-        builder.add(block.text, heading_line=block.line if is_section else None)
+    for block in reader.blocks:
+        builder.add(block.text, heading_line=block.line if id(block) in section_ids else None)
     text = builder.text
+    meta = reader.meta
     page_title = " ".join("".join(reader.title_parts).split())
     title = title_block.text if title_block else meta.get("og:title") or page_title or None
-    published = next((d for d in (as_date(meta.get(k)) for k in _DATE_META if k in meta) if d), None)
-    published = published or next((d for d in map(as_date, reader.times) if d), None) or find_date(text)
+    tree = _tree(raw)
+    published = page_date(tree) if tree is not None else None
+    if published is None:
+        published = next((d for d in (as_date(meta.get(k)) for k in _DATE_META if k in meta) if d), None)
+    if published is None:
+        published = next((d for d in map(as_date, reader.times) if d), None)
+    if published is None:
+        declared = language_tag(tree.get("lang") if tree is not None else None)
+        published = text_date(text, [declared] if declared else detect_languages(text))
     return Article(
         path,
         "html",

@@ -11,8 +11,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.sources.article import Article, TextBuilder
+from briefgen.sources.dates import detect_languages, language_tag, text_date
 from briefgen.sources.lines import short_unpunctuated, strip_number
-from briefgen.sources.metadata import as_date, find_date, hashtags, http_url
+from briefgen.sources.metadata import as_date, hashtags, http_url
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -72,13 +73,15 @@ def read_markdown(raw: str, path: Path) -> Article:
         builder.add(block[3], heading_line=block[2] if id(block) in section_ids else None)
     text = builder.text
     meta_title = meta.get("title")
+    declared = language_tag(meta.get("lang") or meta.get("language"))
+    languages = [declared] if declared else detect_languages(text)
     return Article(
         path,
         "markdown",
         text,
         tuple(builder.headings),
         title=title or (str(meta_title).strip() if meta_title else None),
-        published=as_date(meta.get("date") or meta.get("published")) or find_date(text),
+        published=as_date(meta.get("date") or meta.get("published")) or text_date(text, languages),
         tags=tuple(hashtags(text)),
         publisher=str(meta["publisher"]) if meta.get("publisher") else None,
         url=http_url(meta.get("url")),

@@ -7,6 +7,7 @@ import itertools
 from pathlib import Path
 
 from briefgen.sources.article import Article, TextBuilder
+from briefgen.sources.dates import detect_languages, text_date
 from briefgen.sources.lines import (
     NUMBERED,
     UNDERLINE,
@@ -16,7 +17,7 @@ from briefgen.sources.lines import (
     short_unpunctuated,
     strip_number,
 )
-from briefgen.sources.metadata import find_date, hashtags
+from briefgen.sources.metadata import hashtags
 
 
 def read_plain(raw: str, path: Path) -> Article:
@@ -94,6 +95,6 @@ def read_plain(raw: str, path: Path) -> Article:
         text,
         tuple(builder.headings),
         title=title,
-        published=find_date(text),
+        published=text_date(text, detect_languages(text)),
         tags=tuple(hashtags(text)),
     )
