@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import quote, unquote
 
 import pytest
 import yaml
@@ -64,6 +65,8 @@ class Site(http.server.BaseHTTPRequestHandler):
                 left = int(path.rsplit("/", 1)[1])
                 target = f"/hop/{left - 1}" if left > 1 else "/page"
                 self._send(302, b"", {"Location": target, "Set-Cookie": f"hop={left}"})
+            elif path.startswith("/redirect?to="):  # to any address the test names
+                self._send(302, b"", {"Location": unquote(path.split("=", 1)[1])})
             elif path == "/to-file":
                 self._send(302, b"", {"Location": "file:///etc/passwd"})
             elif path == "/to-ftp":
@@ -131,6 +134,47 @@ def site() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_every_redirect_hop_is_checked_before_it_is_requested(site: str) -> None:
+    """A rule that allows the first server (127.0.0.1) and refuses 127.0.0.2 stands for "public, then
+    private": the redirect to the refused address is refused, and nothing reaches the server there."""
+    Other.requests = []
+    other = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Other)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        target = f"http://127.0.0.2:{other.server_address[1]}/page"
+
+        def only_the_first(address: object) -> str | None:
+            return None if str(address) == "127.0.0.1" else "not the first server"
+
+        with pytest.raises(DownloadError) as refused:
+            fetch(f"{site}/redirect?to={quote(target, safe='')}", refusal=only_the_first)
+        assert refused.value.message == "refused: 127.0.0.2 is not the first server"
+        assert _paths() == [f"/redirect?to={quote(target, safe='')}"]
+        assert Other.requests == [], "the refused hop was never requested"
+        page = fetch(f"{site}/redirect?to={quote(target, safe='')}", allow_private=True)
+        assert page.url == target and Other.requests == ["/page"], "the same hop, allowed, is fetched"
+    finally:
+        other.shutdown()
+        other.server_close()
+
+
+class Other(http.server.BaseHTTPRequestHandler):
+    """A second server, at the address a redirect leads to."""
+
+    requests: ClassVar[list[str]] = []
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        Other.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
 
 
 def _paths() -> list[str]:

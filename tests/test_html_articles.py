@@ -293,3 +293,54 @@ def test_a_logo_h1_beside_the_story_h1() -> None:
     article = parse_article(page, Path("two-h1.html"), "html")
     assert article.title == "Port workers extend strike as talks stall", "og:title when two <h1>"
     assert [h.text for h in article.headings] == PAGES["harbour-strike.html"][2]
+
+
+# ---- hostile pages (tests/data/hostile/page-*) ----------------------------------------------------
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+
+
+def hostile_page(name: str, base: str) -> str:
+    """The hostile page with its bait addresses pointed at the test's recording server."""
+    return (HOSTILE / name).read_text(encoding="utf-8").replace("http://127.0.0.1:9", base)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "sections"),
+    [
+        ("page-entities.xhtml", "Port authority publishes new fee schedule",
+         ["Who pays more", "What happens next"]),
+        ("page-hidden-headings.html", "Grain corridor reopens after two-week halt",
+         ["What insurers agreed", "Which ports are open"]),
+    ],
+)  # fmt: skip
+def test_hostile_pages_are_read_as_inert_text(
+    workspace: Path, name: str, title: str, sections: list[str]
+) -> None:
+    from tests.conftest import Recorder
+
+    with recording_server() as base:
+        (workspace / "seeds" / name).write_text(hostile_page(name, base), encoding="utf-8")
+        article = read_article(workspace / "seeds" / name)
+        result = run("new", f"seeds/{name}")
+        assert Recorder.requests == [], "no entity, refresh, base, image or script was fetched"
+    assert result.exit_code == 0, result.stderr
+    assert article.title == title
+    assert [h.text for h in article.headings] == sections, "only the headings a reader sees"
+    for never in ("root:", "lollol", "Written by a script", "Template heading", "JSON heading", "]>"):
+        assert never not in article.text
+    assert len(article.text) < 1000, "no entity was expanded"
+
+
+def test_a_page_that_declares_utf16_is_read_as_the_utf8_it_is() -> None:
+    article = read_article(HOSTILE / "page-charset-lie.html")
+    assert article.title == "Le prix du café-crème grimpe à Paris"
+    assert find_quote("Le café-crème coûte désormais 4,20 euros", article.index).found
+
+
+def test_a_page_nested_100000_deep_is_read_or_refused_in_one_line(workspace: Path) -> None:
+    page = "<html><body><article><h1>Deep</h1>" + "<div>" * 100_000 + "<p>Words at the bottom.</p>"
+    (workspace / "seeds" / "deep.html").write_text(page + "</div>" * 100_000 + "</article></body></html>")
+    result = run("new", "seeds/deep.html")
+    assert "Traceback" not in result.stderr
+    assert result.exit_code == 0 or (result.exit_code == 2 and len(result.stderr.splitlines()) == 1)

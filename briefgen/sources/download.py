@@ -21,6 +21,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -241,11 +242,15 @@ def _is_literal(host: str) -> bool:
     return True
 
 
-def _addresses(url: str, host: str, port: int, clock: _Clock, allow_private: bool) -> list[Address]:
+Refusal = Callable[[Address], str | None]
+"""Why an address must not be fetched, or None: `address_refusal`, or a test's narrower rule."""
+
+
+def _addresses(url: str, host: str, port: int, clock: _Clock, refusal: Refusal | None) -> list[Address]:
     addresses = _resolve(url, host, port, clock)
-    if not allow_private:
+    if refusal is not None:
         for address in addresses:
-            reason = address_refusal(address)
+            reason = refusal(address)
             if reason:
                 named = str(address) if _is_literal(host) else f"{host} ({address})"
                 raise DownloadError(
@@ -317,9 +322,11 @@ def _status_error(url: str, response: http.client.HTTPResponse) -> DownloadError
     )
 
 
-def _one_request(url: str, clock: _Clock, allow_private: bool, cutter: _Deadline) -> http.client.HTTPResponse:
+def _one_request(
+    url: str, clock: _Clock, refusal: Refusal | None, cutter: _Deadline
+) -> http.client.HTTPResponse:
     scheme, host, port = _check_url(url)
-    addresses = _addresses(url, host, port, clock, allow_private)
+    addresses = _addresses(url, host, port, clock, refusal)
     connection = _connect(scheme, host, port, addresses, url, clock, cutter)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -334,16 +341,22 @@ def _one_request(url: str, clock: _Clock, allow_private: bool, cutter: _Deadline
     return cutter.response
 
 
-def fetch(url: str, *, allow_private: bool = False, deadline: float = DEADLINE) -> Download:
-    """GET `url` following at most MAX_REDIRECTS redirects; raise DownloadError with the reason."""
+def fetch(
+    url: str, *, allow_private: bool = False, deadline: float = DEADLINE, refusal: Refusal = address_refusal
+) -> Download:
+    """GET `url` following at most MAX_REDIRECTS redirects; raise DownloadError with the reason.
+
+    Every hop's addresses are checked with `refusal` after DNS, unless `allow_private`.
+    """
     clock = _Clock(deadline)
+    rule = None if allow_private else refusal
     current = url
     for hop in range(MAX_REDIRECTS + 1):
         _check_url(current)
         cutter = _Deadline(clock.left(current))
         fired = cutter.fired
         try:
-            response = _one_request(current, clock, allow_private, cutter)
+            response = _one_request(current, clock, rule, cutter)
             if response.status in _REDIRECTS:
                 location = response.getheader("Location")
                 if not location:

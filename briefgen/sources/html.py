@@ -264,7 +264,13 @@ def _section_blocks(raw: str, reader: _HtmlReader, title: _HtmlBlock | None) -> 
     return sections
 
 
+_DTD_SUBSET = re.compile(r"<!DOCTYPE\b[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+"""An XHTML DOCTYPE with an internal subset (`[<!ENTITY ...>]`): entity declarations that no reader
+here expands, and whose `]>` the HTML parser would show as text."""
+
+
 def read_html(raw: str, path: Path) -> Article:
+    raw = _DTD_SUBSET.sub("<!DOCTYPE html>", raw, count=1)
     reader = _HtmlReader()
     reader.feed(raw)
     reader.close()
