@@ -25,7 +25,7 @@ Reader = Callable[[bytes, Path], Article]
 
 def _quietly(reader: Reader, data: bytes, path: Path) -> Article:
     """The reader with library warnings and log lines silenced; any failure becomes a SourceError."""
-    for name in ("pypdf", "pdfminer", "docx"):
+    for name in ("pypdfium2", "docx"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -1,4 +1,4 @@
-"""PDF article → `Article`: pypdf's text with its positions and fonts, rebuilt into paragraphs.
+"""PDF article → `Article`: PDFium's text with its positions and fonts, rebuilt into paragraphs.
 
 A PDF holds positioned lines, not paragraphs. The reader puts them back: running headers and
 footers (a line at the same place on most pages) and page numbers go; lines of one paragraph are
@@ -8,21 +8,20 @@ next line is wider than the line spacing or the font changes. Sections come from
 (bookmarks) when the PDF has one, else from lines set larger or bolder than the body text.
 `Heading.line` is the heading's page number.
 
-pypdf rather than pdfminer.six: on a 100-page WeasyPrint PDF it read the text with positions and
-fonts in about 5 s where pdfminer.six took 7–8 s without layout analysis, and it has no
-dependencies (pdfminer.six pulls in cryptography). Parsing runs in a child process under a time
-limit (`isolation`), so a pathological file cannot hang `new` or `check`.
+PDFium (Chrome's PDF engine, through pypdfium2's 4 MB wheel, no other dependency) rather than pypdf
+or pdfminer.six: on a 100-page WeasyPrint PDF it reads the text with positions, sizes and weights in
+about 0.5 s, where pypdf took 7.8 s and pdfminer.six longer (benchmarks/pdf_intake.py); it is also
+the parser most fuzzed against hostile files. Parsing runs in a child process under a time limit
+(`isolation`), so a pathological file cannot hang `new` or `check`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
-from math import hypot
 from pathlib import Path
 from typing import Any
 
@@ -67,95 +66,84 @@ def read_pdf(data: bytes, path: Path) -> Article:
 
 
 def _open(data: bytes) -> Any:
-    from pypdf import PasswordType, PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
-        raise SourceError("a damaged or truncated PDF: its structure cannot be read") from None
-    if reader.is_encrypted:
-        try:
-            opened = reader.decrypt("")
-        except (DependencyError, NotImplementedError):
+        document = pdfium.PdfDocument(data)  # tries the empty password itself
+    except pdfium.PdfiumError as error:
+        if error.err_code == raw.FPDF_ERR_PASSWORD:
+            raise SourceError(
+                "an encrypted PDF that needs a password: save a copy without the password"
+            ) from None
+        if error.err_code == raw.FPDF_ERR_SECURITY:
             message = "an encrypted PDF in a form briefgen cannot open: save an unprotected copy"
             raise SourceError(message) from None
-        except (PdfReadError, FileNotDecryptedError):
-            opened = PasswordType.NOT_DECRYPTED
-        if opened == PasswordType.NOT_DECRYPTED:
-            raise SourceError("an encrypted PDF that needs a password: save a copy without the password")
-    try:
-        count = len(reader.pages)
-    except Exception:
-        raise SourceError("a damaged or truncated PDF: its pages cannot be found") from None
+        raise SourceError("a damaged or truncated PDF: its structure cannot be read") from None
+    count = len(document)
     if count > MAX_PAGES:
         raise SourceError(f"a PDF of {count:,} pages, more than the {MAX_PAGES:,} an article may have")
     if count == 0:
         raise SourceError("a PDF without pages")
-    return reader
+    return document
 
 
-def _is_bold(font: Any, cache: dict[int, bool]) -> bool:
-    if font is None:
-        return False
-    key = id(font)
-    if key not in cache:
-        bold = bool(_BOLD_NAME.search(str(font.get("/BaseFont", ""))))
-        descriptor = font.get("/FontDescriptor")
-        if descriptor is None and font.get("/DescendantFonts"):
-            descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
-        if descriptor is not None:
-            descriptor = descriptor.get_object()
-            weight = descriptor.get("/FontWeight")
-            bold = bold or (weight is not None and float(weight) >= 600)
-            bold = bold or bool(int(descriptor.get("/Flags", 0)) & (1 << 18))  # ForceBold
-        cache[key] = bold
-    return cache[key]
+class _Fonts:
+    """Whether the font of a character is bold: by its weight, its ForceBold flag or its name."""
+
+    def __init__(self, textpage: Any) -> None:
+        import ctypes
+
+        self.textpage = textpage
+        self.buffer = ctypes.create_string_buffer(256)
+        self.flags = ctypes.c_int()
+        self._ctypes = ctypes
+
+    def bold(self, index: int) -> bool:
+        import pypdfium2.raw as raw
+
+        if raw.FPDFText_GetFontWeight(self.textpage, index) >= 600:
+            return True
+        raw.FPDFText_GetFontInfo(self.textpage, index, self.buffer, 256, self._ctypes.byref(self.flags))
+        return bool(self.flags.value & (1 << 18)) or bool(
+            _BOLD_NAME.search(self.buffer.value.decode("latin-1"))
+        )
 
 
-def _page_lines(page: Any, number: int, bold_cache: dict[int, bool]) -> _Page:
-    """The page's lines, each with where it starts and its (largest) font size and weight."""
-    height = float(page.mediabox.top)
+def _page_lines(page: Any, number: int) -> _Page:
+    """The page's lines, each with where it starts and its (largest) font size and weight.
+
+    PDFium gives the text as rectangles of one run each, in reading order; runs on one baseline are
+    one line (a bold word inside a sentence is a run of its own).
+    """
+    import pypdfium2.raw as raw
+
+    height = page.get_height()
+    textpage = page.get_textpage()
+    fonts = _Fonts(textpage)
     found = _Page(number)
-    parts: list[str] = []
-    where: list[float] = []  # x, top, size, bold chars, chars
-    bold_chars = 0
-    chars = 0
+    current: list[Any] = []  # text, left, bottom, size, bold share
 
     def finish() -> None:
-        nonlocal bold_chars, chars
-        text = " ".join("".join(parts).split())
-        if text and where:
-            found.lines.append(_Line(number, text, where[0], where[1], where[2], bold_chars * 2 > chars))
-        parts.clear()
-        where.clear()
-        bold_chars = chars = 0
+        if current:
+            text = " ".join(" ".join(part[0] for part in current).split())
+            if text:
+                size = max(part[3] for part in current)
+                bold = sum(len(p[0]) for p in current if p[4]) * 2 > sum(len(p[0]) for p in current)
+                found.lines.append(_Line(number, text, current[0][1], height - current[0][2], size, bold))
+            current.clear()
 
-    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-        nonlocal bold_chars, chars
-        pieces = text.split("\n")
-        for index, piece in enumerate(pieces):
-            if index:
-                finish()
-            if not piece:
-                continue
-            parts.append(piece)
-            if not piece.strip():
-                continue
-            scale = hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
-            effective = round(size * scale, 1)
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if not where:
-                where.extend([x, height - y, effective])
-            else:
-                where[2] = max(where[2], effective)
-            weight = len(piece.strip())
-            chars += weight
-            if _is_bold(font, bold_cache):
-                bold_chars += weight
-
-    page.extract_text(visitor_text=visit)
+    for index in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(index)
+        text = textpage.get_text_bounded(left, bottom, right, top).replace("\r", " ").replace("\n", " ")
+        if not text.strip():
+            continue
+        char = raw.FPDFText_GetCharIndexAtPos(textpage, left + 0.5, (bottom + top) / 2, 2.0, 2.0)
+        size = round(raw.FPDFText_GetFontSize(textpage, char), 1) if char >= 0 else 0.0
+        bold = fonts.bold(char) if char >= 0 else False
+        if current and (abs(current[-1][2] - bottom) > 2.0 or left < current[-1][5]):
+            finish()
+        current.append([text, left, bottom, size, bold, right])
     finish()
     return found
 
@@ -237,23 +225,26 @@ def _blocks(pages: list[_Page], body_size: float) -> list[Block]:
     ]
 
 
-def _outline(reader: Any) -> list[tuple[int, str, int]]:
+_OUTLINE_DEPTH = 16
+"""Deeper than any article's contents: an outline that goes further is a trap, and is ignored."""
+
+
+def _outline(document: Any) -> list[tuple[int, str, int]]:
     """The bookmarks as (depth, title, page number), in order; none when the outline cannot be read."""
+    import pypdfium2.raw as raw
+
     found: list[tuple[int, str, int]] = []
     try:
-        stack: list[tuple[int, list[Any]]] = [(0, list(reader.outline))]
-        while stack and len(found) < 10_000:
-            depth, items = stack.pop()
-            while items:
-                item = items.pop(0)
-                if isinstance(item, list):
-                    stack.append((depth, items))
-                    depth, items = depth + 1, list(item)
-                    continue
-                title = " ".join(str(item.title or "").split())
-                page = reader.get_destination_page_number(item)
-                if title:
-                    found.append((depth, title, page + 1 if page is not None and page >= 0 else 0))
+        for bookmark in document.get_toc(max_depth=_OUTLINE_DEPTH):
+            if len(found) >= 10_000:
+                break
+            if bookmark.level == _OUTLINE_DEPTH - 1 and raw.FPDFBookmark_GetFirstChild(document, bookmark):
+                return []
+            title = " ".join((bookmark.get_title() or "").split())
+            dest = bookmark.get_dest()
+            page = dest.get_index() if dest is not None else None
+            if title:
+                found.append((bookmark.level, title, page + 1 if page is not None and page >= 0 else 0))
     except Exception:
         return []
     return found
@@ -289,29 +280,27 @@ def _outline_sections(
     return title, sections
 
 
-def _metadata(reader: Any) -> tuple[str | None, dt.date | None]:
+def _metadata(document: Any) -> tuple[str | None, dt.date | None]:
     try:
-        meta = reader.metadata
+        meta = document.get_metadata_dict()
     except Exception:
         return None, None
-    if not meta:
-        return None, None
-    title = " ".join(str(meta.get("/Title") or "").split()) or None
+    title = " ".join(str(meta.get("Title") or "").split()) or None
     if title and _JUNK_TITLE.search(title):
         title = None
     created = None
-    try:
-        stamp = meta.creation_date
-        created = stamp.date() if stamp else None
-    except Exception:
-        created = find_date(str(meta.get("/CreationDate", "")))
+    stamp = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", str(meta.get("CreationDate") or ""))
+    if stamp:
+        try:
+            created = dt.date(int(stamp[1]), int(stamp[2]), int(stamp[3]))
+        except ValueError:
+            created = None
     return title, created
 
 
 def _read_pdf(data: bytes, path: Path) -> Article:
-    reader = _open(data)
-    bold_cache: dict[int, bool] = {}
-    pages = [_page_lines(page, number, bold_cache) for number, page in enumerate(reader.pages, 1)]
+    document = _open(data)
+    pages = [_page_lines(page, number) for number, page in enumerate(document, 1)]
     sizes: Counter[float] = Counter()
     for line in (line for page in pages for line in page.lines):
         sizes[round(line.size * 2) / 2] += len(line.text)
@@ -320,8 +309,8 @@ def _read_pdf(data: bytes, path: Path) -> Article:
     body_size = sizes.most_common(1)[0][0]
     _drop_furniture(pages)
     blocks = _blocks(pages, body_size)
-    meta_title, created = _metadata(reader)
-    outline = _outline(reader)
+    meta_title, created = _metadata(document)
+    outline = _outline(document)
     outline_title, sections = _outline_sections(outline, blocks) if outline else (None, set())
     title_index = None
     if not sections:
