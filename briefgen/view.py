@@ -6,10 +6,12 @@ overriding template can use them on any field; here live the values that need th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
 from briefgen.config import Config
+from briefgen.figures import show_figures
 from briefgen.model import Brief, Handling
 
 
@@ -17,7 +19,8 @@ def handling_of(brief: Brief, config: Config) -> Handling:
     return brief.handling or config.handling
 
 
-def prepare(brief: Brief, config: Config) -> dict[str, Any]:
+def prepare(brief: Brief, config: Config, root: Path) -> dict[str, Any]:
+    """The view; raises FigureError when a figure file (under `root`, the workspace) cannot be shown."""
     handling = handling_of(brief, config)
     source = next((s for s in brief.sources if s.url or s.file), None)
     front_matter: dict[str, Any] = {
@@ -40,4 +43,6 @@ def prepare(brief: Brief, config: Config) -> dict[str, Any]:
         "version": __version__,
         "front_matter": front_matter,
         "id_prefix": "",  # the digest sets one per brief (templates/base.html.j2)
+        "figures": show_figures(brief, root),
+        "asset_base": f"assets/{brief.id}/",  # where the Markdown page finds its figures' copies
     }

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.checking import dates, headings, language, quotes, sources, text
+from briefgen.checking import dates, figures, headings, language, quotes, sources, text
 from briefgen.checking.context import BriefContext
 from briefgen.config import Workspace
 from briefgen.loading import LoadedBrief
@@ -23,6 +23,7 @@ FAMILIES: tuple[Callable[[BriefContext], None], ...] = (
     text.check_todos,
     text.check_bluf,
     dates.check,
+    figures.check,
 )
 """The rule families, in the order they run over each brief."""
 

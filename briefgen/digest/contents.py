@@ -72,6 +72,7 @@ class Digest:
 
 def make_digest(workspace: Workspace, briefs: Sequence[Brief], selection: Selection) -> Digest:
     config = workspace.config
-    items = [DigestItem(brief, handling_of(brief, config), prepare(brief, config)) for brief in briefs]
+    root = workspace.root
+    items = [DigestItem(brief, handling_of(brief, config), prepare(brief, config, root)) for brief in briefs]
     title = "Weekly brief digest" if selection.period.week else "Brief digest"
     return Digest(selection.name, title, selection, items, config.paper)
