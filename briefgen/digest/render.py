@@ -19,6 +19,9 @@ from briefgen.problems import Problem
 from briefgen.render.markdown import tidy_markdown
 from briefgen.templates import Templates
 
+ASSETS = "assets"
+"""Folder beside the Markdown digest holding its figures' copies, one folder per brief."""
+
 
 def _article(templates: Templates, template: str, item: DigestItem) -> Markup:
     """The `<article>` of the brief's own page, every id and in-page link prefixed with the item's anchor.
@@ -61,6 +64,7 @@ def _markdown_body(templates: Templates, item: DigestItem) -> str:
         "depth": 1,
         "id_prefix": f"{item.brief.id}-",
         "page": f"../md/{item.brief.id}.md",
+        "asset_base": f"{ASSETS}/{item.brief.id}/",  # the digest's own copies (step.py writes them)
     }
     return templates.render("brief.md.j2", **page).strip("\n")
 

@@ -94,6 +94,10 @@ class Flavor:
             prefix, _, suffix = name.partition("\0")
             if re.fullmatch(re.escape(prefix) + part + re.escape(suffix), path):
                 return True
+        return self.owns_asset(path)
+
+    def owns_asset(self, path: str) -> bool:
+        """Whether `path` is a name this flavor gives a brief's figure copy."""
         prefix, _, rest = self.asset("\0", "\1").partition("\0")
         middle = rest.removesuffix("\1")
         return bool(re.fullmatch(re.escape(prefix) + _BRIEF_NAME + re.escape(middle) + _ASSET_NAME, path))
