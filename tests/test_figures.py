@@ -4,6 +4,7 @@ links followed to the copies; and hostile figure files refused with one line eac
 from __future__ import annotations
 
 import base64
+import email
 import io
 import json
 import os
@@ -15,6 +16,7 @@ import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -569,3 +571,44 @@ def test_wiki_layouts_link_the_copies(two_briefs: Path, flavor: str) -> None:
     assert len(targets) == 4
     for target in targets:  # both wikis resolve these from the wiki's root
         assert (site / target).is_file(), target
+
+
+def test_digest_and_mail_show_the_figures(two_briefs: Path) -> None:
+    add_figures(two_briefs)
+    result = run("digest", "--week", "2025-W41")
+    assert result.exit_code == 0, result.stderr
+    folder = two_briefs / "build" / "digest"
+    name = "digest-2025-W41"
+    page = lxml_html.fromstring((folder / f"{name}.html").read_bytes())
+    assert [img.get("alt") for img in page.xpath("//figure/img")] == ALTS  # the other brief has none
+    assert all(img.get("src").startswith("data:image/") for img in page.xpath("//img"))
+    md = (folder / f"{name}.md").read_text(encoding="utf-8")
+    targets = [target for _, target in IMAGE_LINK.findall(md)]
+    assert len(targets) == 4 and all((folder / target).is_file() for target in targets)
+    reader = PdfReader(folder / f"{name}.pdf")
+    assert [f for f, _, _, _ in _images(reader)].count("/DCTDecode") == 1
+    assert [alt for tag, alt in _struct_alts(reader) if tag == "/Figure"] == ALTS
+
+    (two_briefs / "briefgen.toml").write_text(
+        '[mail]\nhost = "127.0.0.1"\nport = 9\nsecurity = "none"\nsender = "Desk <desk@example.org>"\n'
+        '[mail.lists]\nteam = ["ann@example.org"]\n',
+        encoding="utf-8",
+    )
+    mailed = run("mail", name, "--to", "team", "--dry-run")
+    assert mailed.exit_code == 0, mailed.stderr
+    eml = (folder / f"{name}.team.eml").read_bytes()
+    assert len(eml) < 10 * 1024 * 1024
+    message = email.message_from_bytes(eml, policy=policy.default)
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    related = next(part for part in message.walk() if part.get_content_type() == "multipart/related")
+    images = [part for part in related.iter_parts() if part.get_content_maintype() == "image"]
+    # PNG and JPEG inline once each, by Content-ID; the SVG stays in the attached PDF
+    assert sorted(part.get_content_type() for part in images) == ["image/jpeg", "image/png", "image/png"]
+    body = html_part.get_content()
+    for part in images:
+        assert f'src="cid:{part["Content-ID"].strip("<>")}"' in body
+    assert "data:image" not in body
+    assert body.count("<img") == 3
+    jpeg = next(part for part in images if part.get_content_type() == "image/jpeg")
+    assert jpeg.get_content() == (two_briefs / "figures" / "photo.jpg").read_bytes()
