@@ -22,7 +22,7 @@ EXAMPLE_ID = "putin-alaska-provisions"
 
 
 def copy_workspace(target: Path) -> Path:
-    for folder in ("briefs", "seeds"):
+    for folder in ("briefs", "seeds", "figures"):
         shutil.copytree(REPO / folder, target / folder)
     return target
 

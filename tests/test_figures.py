@@ -410,6 +410,7 @@ HOSTILE_CASES = [
     ("svg-file-href.svg", "figure-unsafe-svg", "refers to 'file:///etc/passwd'"),
     ("svg-css-url.svg", "figure-unsafe-svg", "/fill.svg#p) in style="),
     ("svg-style-import.svg", "figure-unsafe-svg", "'@import' in its CSS"),
+    ("svg-css-escape.svg", "figure-unsafe-svg", "has a CSS escape in its CSS (<style>)"),
     ("svg-animate-href.svg", "figure-unsafe-svg", "has a <set> element"),
     ("svg-xxe.svg", "figure-unsafe-svg", "declares a DTD with entities"),
     ("svg-billion-laughs.svg", "figure-unsafe-svg", "declares a DTD with entities"),

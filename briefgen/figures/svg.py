@@ -64,7 +64,11 @@ ATTRIBUTES = _words(
     """
 )
 _URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
-_CSS_ACTIVE = re.compile(r"@import|expression\s*\(|javascript:|-moz-binding|behavior\s*:", re.IGNORECASE)
+_CSS_ACTIVE = re.compile(
+    r"\\|@import|@font-face|image-set\s*\(|expression\s*\(|javascript:|-moz-binding|behavior\s*:",
+    re.IGNORECASE,
+)
+"""CSS that loads or runs: a backslash too, as `u\\72l(` is `url(` and `@\\69mport` is `@import`."""
 _DATA_RASTER = re.compile(r"data:image/(png|jpeg|jpg|webp);base64,([A-Za-z0-9+/=\s]*)", re.IGNORECASE)
 _SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY|<!ATTLIST|<!ELEMENT")
 """An internal DTD subset: what declares entities and attribute defaults. SVG never needs one."""
@@ -170,7 +174,8 @@ def _check_href(value: str, local: str, name: str) -> None:
 def _check_css(text: str, where: str, name: str) -> None:
     found = _CSS_ACTIVE.search(text)
     if found:
-        raise _unsafe(name, f"has {found[0].strip()!r} in its CSS ({where})")
+        what = "a CSS escape" if found[0] == "\\" else repr(found[0].strip())
+        raise _unsafe(name, f"has {what} in its CSS ({where})")
     for match in _URL.finditer(text):
         if not match[2].strip().startswith("#"):
             raise _unsafe(name, f"loads url({match[2].strip()[:60]}) in {where} (a figure may load nothing)")
