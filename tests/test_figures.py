@@ -29,6 +29,7 @@ from pypdf import PdfReader
 from briefgen.figures import FigureError, read_image
 from briefgen.figures.svg import sanitise_svg
 from tests.conftest import EXAMPLE_ID, REPO, Recorder, copy_workspace, recording_server, run
+from tests.conftest import Built as ExampleBuilt
 
 HOSTILE = REPO / "tests" / "data" / "hostile" / "figures"
 BRIEF = f"briefs/{EXAMPLE_ID}.yaml"
@@ -90,10 +91,18 @@ def make_figures(root: Path) -> None:
     (folder / "map.svg").write_text(MAP_SVG, encoding="utf-8")
 
 
+def without_figures(text: str) -> str:
+    """The example's text without its own figure (the sketch map closing its first section)."""
+    stripped = re.sub(r"    figures:\n(?:      .*\n)+(?=  - heading: Why the CIS)", "", text)
+    assert stripped != text
+    return stripped
+
+
 def add_figures(root: Path, top: str = TOP_FIGURES, section: str = SECTION_FIGURES) -> None:
-    """The example brief with figures after its context and at the end of its first section."""
+    """The example brief with these figures (and no other) after its context and at the end of its
+    first section."""
     path = root / BRIEF
-    text = path.read_text(encoding="utf-8")
+    text = without_figures(path.read_text(encoding="utf-8"))
     text = text.replace("\nsections:\n", top + "\nsections:\n", 1)
     second = text.index("  - heading: Why the CIS Platform Matters")
     path.write_text(text[:second] + section + text[second:], encoding="utf-8")
@@ -101,7 +110,8 @@ def add_figures(root: Path, top: str = TOP_FIGURES, section: str = SECTION_FIGUR
 
 def second_brief(root: Path) -> None:
     """Another brief, without figures (the example under another id)."""
-    text = (REPO / BRIEF).read_text(encoding="utf-8").replace(f"id: {EXAMPLE_ID}", "id: other-brief")
+    text = without_figures((REPO / BRIEF).read_text(encoding="utf-8"))
+    text = text.replace(f"id: {EXAMPLE_ID}", "id: other-brief")
     (root / "briefs" / "other-brief.yaml").write_text(text, encoding="utf-8")
 
 
@@ -613,3 +623,53 @@ def test_digest_and_mail_show_the_figures(two_briefs: Path) -> None:
     assert body.count("<img") == 3
     jpeg = next(part for part in images if part.get_content_type() == "image/jpeg")
     assert jpeg.get_content() == (two_briefs / "figures" / "photo.jpg").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        ("http://127.0.0.1:9/map.png", "must be a relative path inside the workspace"),
+        ("/etc/passwd", "must be a relative path inside the workspace"),
+        ("../outside.png", "must be a relative path inside the workspace"),
+    ],
+)
+def test_a_file_that_is_no_workspace_path_does_not_load(workspace: Path, file: str, message: str) -> None:
+    top = f"\nfigures:\n  - file: {file!r}\n    alt: A figure that must not load\n"
+    add_figures(workspace, top=top, section="")
+    result = run("check")
+    assert result.exit_code == 1
+    (line,) = [row for row in result.stderr.splitlines() if "figures[0].file" in row]
+    number = (workspace / BRIEF).read_text(encoding="utf-8").splitlines().index(f"  - file: {file!r}") + 1
+    assert line.startswith(f"{BRIEF}:{number}:11: ") and message in line
+
+
+def test_alt_that_is_the_path_is_flagged(workspace: Path) -> None:
+    name = "figures/donbas-sketch.svg"
+    top = f"\nfigures:\n  - file: {name}\n    alt: {name}\n    credit: us\n"
+    add_figures(workspace, top=top, section="")
+    rules = [f["rule"] for f in json.loads(run("check", "--format", "json").stdout)]
+    assert rules.count("figure-alt-is-filename") == 1
+
+
+def test_wiki_dry_run_names_a_changed_figure_without_dumping_its_bytes(two_briefs: Path) -> None:
+    add_figures(two_briefs)
+    site = two_briefs / "wiki"
+    site.mkdir()
+    assert run("publish", "--wiki", str(site), "--flavor", "gitlab").exit_code == 0
+    PILImage.new("RGB", (64, 40), "red").save(two_briefs / "figures" / "chart.png")
+    result = run("publish", "--wiki", str(site), "--flavor", "gitlab", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert f"Binary file briefs/assets/{EXAMPLE_ID}/chart.png: " in result.stdout
+    assert "PNG" not in result.stdout.replace("chart.png", "")
+
+
+def test_the_worked_example_shows_its_sketch_map(example_build: object) -> None:
+    built = example_build
+    assert isinstance(built, ExampleBuilt)
+    (img,) = lxml_html.fromstring(built.html).xpath("//figure/img")
+    assert img.get("src").startswith("data:image/svg+xml;base64,")
+    assert img.get("alt").startswith("Schematic map of eastern Ukraine: Donetsk and Luhansk oblasts")
+    assert (img.get("width"), img.get("height")) == ("480", "360")
+    alts = [alt for tag, alt in _struct_alts(PdfReader(built.pdf)) if tag == "/Figure"]
+    assert alts == [img.get("alt")]
+    assert f"](<assets/{EXAMPLE_ID}/donbas-sketch.svg>)" in built.md

@@ -27,7 +27,12 @@ EMPTY_ALT = _words(
 def _is_empty(alt: str, file: str) -> bool:
     words = re.sub(r"[\W_]+", " ", alt.lower()).split()
     path = PurePosixPath(file)
-    names = {path.name.lower(), path.stem.lower(), re.sub(r"[\W_]+", " ", path.stem.lower()).strip()}
+    names = {
+        file.lower(),
+        path.name.lower(),
+        path.stem.lower(),
+        re.sub(r"[\W_]+", " ", path.stem.lower()).strip(),
+    }
     return (
         alt.strip().lower() in names
         or " ".join(words) in names

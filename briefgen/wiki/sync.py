@@ -39,6 +39,8 @@ class Change:
         """A unified diff of a changed page (empty for other kinds)."""
         if self.kind != "changed" or self.old is None or self.new is None:
             return ""
+        if not self.path.endswith(".md"):  # a figure's copy: its bytes are no diff to read
+            return f"Binary file {self.path}: {len(self.old)} bytes → {len(self.new)} bytes\n"
         old = self.old.decode("utf-8", errors="replace").splitlines(keepends=True)
         new = self.new.decode("utf-8", errors="replace").splitlines(keepends=True)
         lines = difflib.unified_diff(old, new, f"a/{self.path}", f"b/{self.path}")
