@@ -4,6 +4,7 @@ links followed to the copies; and hostile figure files refused with one line eac
 from __future__ import annotations
 
 import base64
+import dataclasses
 import email
 import io
 import json
@@ -26,8 +27,11 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from pypdf import PdfReader
 
+from briefgen.digest import open_digest
+from briefgen.errors import ConfigError
 from briefgen.figures import FigureError, read_image
 from briefgen.figures.svg import sanitise_svg
+from briefgen.mail.message import mail_figures
 from tests.conftest import EXAMPLE_ID, REPO, Recorder, copy_workspace, recording_server, run
 from tests.conftest import Built as ExampleBuilt
 
@@ -673,3 +677,22 @@ def test_the_worked_example_shows_its_sketch_map(example_build: object) -> None:
     alts = [alt for tag, alt in _struct_alts(PdfReader(built.pdf)) if tag == "/Figure"]
     assert alts == [img.get("alt")]
     assert f"](<assets/{EXAMPLE_ID}/donbas-sketch.svg>)" in built.md
+
+
+def test_mail_leaves_figures_to_the_pdf_past_the_size_budget(two_briefs: Path) -> None:
+    add_figures(two_briefs)
+    assert run("digest", "--week", "2025-W41", "-q").exit_code == 0
+    built = open_digest("digest-2025-W41", two_briefs / "build")
+    assert [f["figure"].mime for items in mail_figures(built, "example.org").values() for f in items] == [
+        "image/jpeg",
+        "image/png",
+        "image/png",
+    ]
+    big = dataclasses.replace(built, pdf=built.pdf + b"\0" * (7 * 1024 * 1024))
+    shown = [f["figure"].file for items in mail_figures(big, "example.org").values() for f in items]
+    photo = len(built.figures[f"assets/{EXAMPLE_ID}/photo.jpg"])
+    assert f"assets/{EXAMPLE_ID}/photo.jpg" not in shown and photo > 200_000  # it would not fit
+    # a figure copy changed after the digest was built is refused, like the PDF
+    (two_briefs / "build" / "digest" / "assets" / EXAMPLE_ID / "chart.png").write_bytes(b"changed")
+    with pytest.raises(ConfigError, match="not the one the digest was built with"):
+        open_digest("digest-2025-W41", two_briefs / "build")
