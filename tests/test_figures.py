@@ -690,9 +690,11 @@ def test_mail_leaves_figures_to_the_pdf_past_the_size_budget(two_briefs: Path) -
     ]
     big = dataclasses.replace(built, pdf=built.pdf + b"\0" * (7 * 1024 * 1024))
     shown = [f["figure"].file for items in mail_figures(big, "example.org").values() for f in items]
-    photo = len(built.figures[f"assets/{EXAMPLE_ID}/photo.jpg"])
-    assert f"assets/{EXAMPLE_ID}/photo.jpg" not in shown and photo > 200_000  # it would not fit
+    copy = f"assets/digest-2025-W41/{EXAMPLE_ID}/photo.jpg"
+    assert copy not in shown and len(built.figures[copy]) > 200_000  # it would not fit
     # a figure copy changed after the digest was built is refused, like the PDF
-    (two_briefs / "build" / "digest" / "assets" / EXAMPLE_ID / "chart.png").write_bytes(b"changed")
+    (two_briefs / "build" / "digest" / "assets" / "digest-2025-W41" / EXAMPLE_ID / "chart.png").write_bytes(
+        b"x"
+    )
     with pytest.raises(ConfigError, match="not the one the digest was built with"):
         open_digest("digest-2025-W41", two_briefs / "build")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefgen import __version__
 from briefgen.digest.contents import Digest
-from briefgen.digest.render import ASSETS
+from briefgen.digest.render import ASSETS, asset_folder
 from briefgen.errors import ConfigError
 from briefgen.model import Handling, Status
 from briefgen.problems import Problem
@@ -89,7 +89,7 @@ def manifest_of(digest: Digest, pdf: bytes) -> Manifest:
                 figures=[
                     ManifestFigure(
                         number=shown.number,
-                        file=f"{ASSETS}/{item.brief.id}/{shown.asset}",
+                        file=f"{asset_folder(digest.name, item.brief.id or '')}/{shown.asset}",
                         mime=shown.image.mime,
                         width=shown.image.width,
                         height=shown.image.height,
@@ -156,7 +156,7 @@ def open_digest(reference: str | Path, out: Path) -> BuiltDigest:
     for figure in (figure for brief in manifest.briefs for figure in brief.figures):
         name = PurePosixPath(figure.file)
         copy = manifest_path.parent / name
-        if name.is_absolute() or ".." in name.parts or len(name.parts) != 3 or name.parts[0] != ASSETS:
+        if name.is_absolute() or ".." in name.parts or len(name.parts) != 4 or name.parts[0] != ASSETS:
             raise ConfigError(
                 [Problem(shown, 1, 1, f"figure path {figure.file!r} leaves the digest's folder")]
             )

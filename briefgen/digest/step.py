@@ -9,7 +9,7 @@ from jinja2 import TemplateError
 from briefgen.config import Workspace
 from briefgen.digest.contents import Digest, make_digest
 from briefgen.digest.manifest import DIGEST_FOLDER, manifest_of
-from briefgen.digest.render import ASSETS, render_html, render_markdown, render_pdf
+from briefgen.digest.render import asset_folder, render_html, render_markdown, render_pdf
 from briefgen.digest.selection import Selection, select
 from briefgen.errors import BriefError, reported_first, unplaced
 from briefgen.figures import FigureError
@@ -83,10 +83,10 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
 
 
 def _write_figures(digest: Digest, folder: Path, root: Path) -> None:
-    """The Markdown digest's figure copies (`assets/<id>/<name>`), rewritten only when changed."""
+    """The Markdown digest's figure copies (`assets/<digest>/<id>/<name>`), rewritten only when changed."""
     for item in digest.items:
         for figure in item.view["figures"].all():
-            target = folder / ASSETS / item.brief.id / figure.asset
+            target = folder / asset_folder(digest.name, item.brief.id or "") / figure.asset
             try:
                 if not (target.is_file() and target.read_bytes() == figure.image.data):
                     write_atomic(target, figure.image.data)
