@@ -113,7 +113,7 @@ def final_html(root: Path, target: Path) -> list[Path]:
     files = []
     for path in sorted((root / "briefs").glob("*.yaml")):
         brief = load_brief(path).brief
-        html = templates.render("brief.pdf.j2", **prepare(brief, workspace.config))
+        html = templates.render("brief.pdf.j2", **prepare(brief, workspace.config, root))
         file = target / f"{brief.id}.html"
         file.write_text(html, encoding="utf-8")
         files.append(file)
@@ -125,7 +125,8 @@ import sys, pathlib
 from weasyprint import HTML
 for name in sys.argv[1:]:
     path = pathlib.Path(name)
-    HTML(filename=str(path), base_url=str(path.parent)).write_pdf(str(path.with_suffix(".pdf")), pdf_tags=True)
+    document = HTML(filename=str(path), base_url=str(path.parent))
+    document.write_pdf(str(path.with_suffix(".pdf")), pdf_tags=True)
 """
 
 

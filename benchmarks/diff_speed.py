@@ -114,7 +114,7 @@ def main() -> None:
     templates, config = Templates(REPO), Config()
 
     def render(previous: Brief | None) -> None:
-        view = prepare(update, config, previous)
+        view = prepare(update, config, REPO, previous)
         render_html(templates, view)
         render_markdown(templates, view)
 

@@ -128,6 +128,35 @@ class KeyClaim(Strict):
     sources: list[Slug] = Field(default_factory=list, description="Ids of entries in `sources`.")
 
 
+def workspace_path(value: str) -> str:
+    """A relative path inside the workspace (backslashes as slashes), as a figure's `file` holds it.
+
+    The same rules as `Source.file`'s validator, which is left as it is (issue 11 works on Source)."""
+    path = PurePosixPath(value.replace("\\", "/"))
+    first = path.parts[0] if path.parts else ""
+    if not value.strip() or not first or path.is_absolute() or ".." in path.parts or ":" in first:
+        raise ValueError("must be a relative path inside the workspace, without '..'")
+    # What the file system would refuse with an exception rather than a clean "no such file".
+    if any(ord(c) < 32 for c in value) or len(value) > 1024 or any(len(p.encode()) > 255 for p in path.parts):
+        raise ValueError("must be a file name: no control characters, at most 255 bytes per name")
+    return str(path)
+
+
+class Figure(Strict):
+    """A map, chart or photo: a workspace file shown with its caption, credit and source."""
+
+    file: Annotated[str, AfterValidator(workspace_path)] = Field(
+        description="Workspace-relative path of a PNG, JPEG, WebP or SVG file, e.g. figures/map.svg."
+    )
+    alt: Text = Field(description="What a screen reader says instead of the image: what it shows.")
+    caption: Markdown | None = Field(None, description="The caption under the figure (inline Markdown).")
+    credit: Text | None = Field(None, description="Who made it, e.g. 'Map: ISW, 9 Oct 2025'.")
+    source: Slug | None = Field(None, description="Id of the entry in `sources` the figure comes from.")
+    width: float | None = Field(
+        None, gt=0, le=1, description="Share of the text width, e.g. 0.5 for half (rounded to 5%)."
+    )
+
+
 class Section(Strict):
     """One section of the source article, in the article's order."""
 
@@ -135,6 +164,7 @@ class Section(Strict):
     summary: Markdown | None = Field(None, description="What the section says (Markdown).")
     points: list[Markdown] = Field(default_factory=list, description="Key points (inline Markdown).")
     quotes: list[Text] = Field(default_factory=list, description="Exact quotes from the section.")
+    figures: list[Figure] = Field(default_factory=list, description="Figures shown in this section.")
 
 
 class Implication(Strict):
@@ -294,6 +324,7 @@ class Brief(Strict):
     bluf: Markdown = Field(description="Bottom line up front (Markdown).")
     key_claims: list[KeyClaim] = Field(min_length=1)
     context: Markdown = Field(description="Background a reader needs (Markdown).")
+    figures: list[Figure] = Field(default_factory=list, description="Figures shown after the context.")
     sections: list[Section] = Field(default_factory=list)
     implications: list[Implication] = Field(min_length=1)
     assumptions: list[Assumption] = Field(

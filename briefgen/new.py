@@ -94,6 +94,14 @@ def render_brief(
         "context: >-",
         "  TODO: the background a reader needs.",
         "",
+        "# figures:  # maps, charts, photos, shown after the context (a section can have its own)",
+        "#   - file: figures/map.svg  # workspace-relative PNG, JPEG, WebP or SVG",
+        "#     alt: what the figure shows, for readers who cannot see it",
+        "#     caption: what to notice (inline Markdown)",
+        "#     credit: 'Map: who made it, when'",
+        f"#     source: {source_id}  # the source it comes from",
+        "#     width: 0.6  # share of the text width",
+        "",
     ]
     if article.headings:
         lines.append("sections:  # one per section of the article, in its order")

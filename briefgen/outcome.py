@@ -18,6 +18,8 @@ class Outcome:
     written: dict[str, Path] = field(default_factory=dict)
     """Format → file written."""
     problems: list[Problem] = field(default_factory=list)
+    assets: dict[str, Path] = field(default_factory=dict)
+    """Copies written beside an output (a Markdown page's figures), by name: removed with it."""
     fetched: set[str] = field(default_factory=set)
     """Workspace files a renderer loaded (a template's logo): inputs beside the brief and its sources."""
 

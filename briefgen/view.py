@@ -6,11 +6,13 @@ overriding template can use them on any field; here live the values that need th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
 from briefgen.changes import compare
 from briefgen.config import Config
+from briefgen.figures import show_figures
 from briefgen.model import Brief, Handling
 
 
@@ -18,8 +20,11 @@ def handling_of(brief: Brief, config: Config) -> Handling:
     return brief.handling or config.handling
 
 
-def prepare(brief: Brief, config: Config, previous: Brief | None = None) -> dict[str, Any]:
-    """`previous`: the brief this one supersedes, when the workspace has it; its changes are shown."""
+def prepare(brief: Brief, config: Config, root: Path, previous: Brief | None = None) -> dict[str, Any]:
+    """The view; raises FigureError when a figure file (under `root`, the workspace) cannot be shown.
+
+    `previous`: the brief this one supersedes, when the workspace has it; its changes are shown.
+    """
     handling = handling_of(brief, config)
     source = next((s for s in brief.sources if s.url or s.file), None)
     front_matter: dict[str, Any] = {
@@ -43,4 +48,6 @@ def prepare(brief: Brief, config: Config, previous: Brief | None = None) -> dict
         "front_matter": front_matter,
         "changes": compare(previous, brief) if previous is not None else None,
         "id_prefix": "",  # the digest sets one per brief (templates/base.html.j2)
+        "figures": show_figures(brief, root),
+        "asset_base": f"assets/{brief.id}/",  # where the Markdown page finds its figures' copies
     }

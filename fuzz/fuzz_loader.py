@@ -82,7 +82,7 @@ class Target:
             return
         for finding in self.checker.check(loaded):
             assert "\n" not in str(finding), f"finding spans lines: {finding}"
-        view = prepare(loaded.brief, self.workspace.config)
+        view = prepare(loaded.brief, self.workspace.config, self.workspace.root)
         live = live_html(render_html(self.templates, view).decode("utf-8"))
         assert not live, f"live content in HTML: {live}"
         page = render_markdown(self.templates, view).decode("utf-8").split("\n---\n", 1)[-1]

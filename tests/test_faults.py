@@ -227,6 +227,7 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(workspace: Path) 
     assert files_seen(done) == [
         "build/.briefgen-manifest.json",
         f"build/html/{EXAMPLE_ID}.html",
+        f"build/md/assets/{EXAMPLE_ID}/donbas-sketch.svg",  # the Markdown page's figure
         f"build/md/{EXAMPLE_ID}.md",
     ], "no partial PDF and no temporary file"
 

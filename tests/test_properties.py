@@ -199,7 +199,7 @@ def load_or_problems(data: bytes) -> LoadedBrief | None:
 def render_all(loaded: LoadedBrief) -> tuple[str, str]:
     for finding in CHECKER.check(loaded):
         assert "\n" not in str(finding), str(finding)
-    view = prepare(loaded.brief, WORKSPACE.config)
+    view = prepare(loaded.brief, WORKSPACE.config, WORKSPACE.root)
     return render_html(TEMPLATES, view).decode("utf-8"), render_markdown(TEMPLATES, view).decode("utf-8")
 
 
@@ -380,7 +380,8 @@ def pdf_renderer() -> Any:
 def test_schema_shaped_briefs_make_readable_pdfs(pdf_renderer: Any, data: dict[str, Any]) -> None:
     loaded = load_or_problems(dump(data, 1))
     assert loaded is not None
-    document = pdf_renderer.render_pdf(TEMPLATES, prepare(loaded.brief, WORKSPACE.config), REPO).data
+    view = prepare(loaded.brief, WORKSPACE.config, WORKSPACE.root)
+    document = pdf_renderer.render_pdf(TEMPLATES, view, REPO).data
     reader = PdfReader(__import__("io").BytesIO(document))
     assert reader.pages
     assert words(reader.metadata.title or "") == words(loaded.brief.title)

@@ -208,7 +208,7 @@ def test_rejected_push_is_rebased_and_retried(wiki: Path) -> None:
     assert "fetched, rebased and pushed again" in result.stdout
     assert commits(remote) == 4
     log = git(remote, "log", "--format=%s", "main").splitlines()
-    assert log[1:] == ["Colleague edits Home", "Publish briefs: 15 added", "Home"]
+    assert log[1:] == ["Colleague edits Home", "Publish briefs: 16 added", "Home"]  # 15 pages, 1 figure
     assert log[0].startswith("Publish briefs: ") and f"changed: {PAGE}" in git(
         remote, "log", "-1", "--format=%B", "main"
     )

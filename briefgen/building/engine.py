@@ -23,7 +23,8 @@ from pathlib import Path
 
 from briefgen.building.execute import execute
 from briefgen.building.manifest import Entry, Manifest
-from briefgen.building.plan import add_files, fingerprint, make_plan
+from briefgen.building.plan import ASSET_PREFIX, add_files, fingerprint, make_plan
+from briefgen.building.worker import asset_folder
 from briefgen.config import FORMATS, Format, Workspace
 from briefgen.errors import unplaced
 from briefgen.loading import discover, unfound
@@ -73,6 +74,8 @@ def _prune(manifest: Manifest, seen: set[str], out: Path, report: BuildReport) -
                 report.warnings.append(unplaced(message, severity="warning"))
         if entry.outputs:
             manifest.entries[source] = entry
+        with contextlib.suppress(OSError):  # its figures' folder, once empty
+            asset_folder(out, entry.id).rmdir()
 
 
 def _clean_temporaries(out: Path) -> None:
@@ -96,6 +99,13 @@ def _record(
         if previous and previous[0] != relative:  # the brief's id changed: its old page goes
             (out / previous[0]).unlink(missing_ok=True)
         entry.outputs[fmt] = (relative, key)
+    if "md" in outcome.written:  # the page's figure copies: those it no longer shows go
+        for name, (relative, _) in list(entry.outputs.items()):
+            if name.startswith(ASSET_PREFIX) and name[len(ASSET_PREFIX) :] not in outcome.assets:
+                (out / relative).unlink(missing_ok=True)
+                del entry.outputs[name]
+        for name, path in outcome.assets.items():
+            entry.outputs[ASSET_PREFIX + name] = (path.relative_to(out).as_posix(), key)
     manifest.entries[outcome.source] = entry
 
 

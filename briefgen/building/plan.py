@@ -15,6 +15,7 @@ from briefgen.building import worker
 from briefgen.building.manifest import Entry, FileState, Manifest
 from briefgen.config import Format, Workspace
 from briefgen.lineage import Lineage
+from briefgen.figures import figure_locations
 from briefgen.loading import Ids, LoadedBrief, read_one
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
@@ -32,15 +33,20 @@ def fingerprint(workspace: Workspace, templates: Templates) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+ASSET_PREFIX = "md-asset:"
+"""Manifest outputs named so are a Markdown page's figure copies (`md/assets/<id>/<name>`)."""
+
+
 def references(workspace: Workspace, item: LoadedBrief) -> dict[str, FileState]:
-    """Workspace files the brief points at; only those inside the workspace count (or are ever read)."""
+    """Workspace files the brief points at (source copies, figures); only those inside the workspace
+    count (or are ever read)."""
     root = workspace.root.resolve()
     deps: dict[str, FileState] = {}
-    for source in item.brief.sources:
-        if not source.file:
-            continue
+    files = [source.file for source in item.brief.sources if source.file]
+    files += [figure.file for _, figure in figure_locations(item.brief)]
+    for file in files:
         try:
-            path = (root / source.file).resolve()
+            path = (root / file).resolve()
             if path.is_relative_to(root) and path.is_file():
                 deps[path.relative_to(root).as_posix()] = FileState.of(path)
         except (
@@ -86,7 +92,14 @@ def stale_formats(entry: Entry, formats: list[Format], out: Path, key: str) -> l
     stale: list[Format] = []
     for fmt in formats:
         target = worker.output_path(out, fmt, entry.id)
-        if entry.outputs.get(fmt) != (target.relative_to(out).as_posix(), key) or not target.is_file():
+        current = entry.outputs.get(fmt) == (target.relative_to(out).as_posix(), key) and target.is_file()
+        # a figure copy deleted by hand: the page would show a broken image
+        copies = fmt != "md" or all(
+            (out / relative).is_file()
+            for name, (relative, _) in entry.outputs.items()
+            if name.startswith(ASSET_PREFIX)
+        )
+        if not (current and copies):
             stale.append(fmt)
     return stale
 

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from briefgen.config import Config, Format
+from briefgen.figures import FigureError, ShownFigures
 from briefgen.model import Brief
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
@@ -89,7 +90,11 @@ def render(task: Task) -> Outcome:
     assert _state is not None, "worker.init() first"
     assert task.brief.id is not None
     outcome = Outcome(task.source)
-    view = prepare(task.brief, _state.config, task.previous)
+    try:
+        view = prepare(task.brief, _state.config, _state.root, task.previous)
+    except FigureError as error:  # changed since the plan checked it
+        outcome.problems.append(figure_problem(task.source, error))
+        return outcome
     for fmt in task.formats:
         rendering = _render_view(task.source, view, fmt)
         outcome.problems.extend(rendering.problems)
@@ -109,13 +114,46 @@ def render(task: Task) -> Outcome:
             )
             continue
         outcome.written[fmt] = target
+        if fmt == "md":
+            _write_assets(view["figures"], target.parent / "assets" / task.brief.id, outcome)
     return outcome
+
+
+def asset_folder(out: Path, brief_id: str) -> Path:
+    """Where a Markdown page's figure copies go: `md/assets/<id>/`, linked as `assets/<id>/<name>`."""
+    return out / "md" / "assets" / brief_id
+
+
+def _write_assets(figures: ShownFigures, folder: Path, outcome: Outcome) -> None:
+    """The figures' copies (sanitised, for SVG) beside the Markdown page; unchanged ones are not rewritten."""
+    assert _state is not None
+    for item in figures.all():
+        target = folder / item.asset
+        try:
+            if not (target.is_file() and target.read_bytes() == item.image.data):
+                write_atomic(target, item.image.data)
+        except OSError as error:
+            shown = display_path(target, _state.root)
+            hint = "check that the output folder is writable and the disk not full"
+            outcome.problems.append(
+                Problem(outcome.source, 1, 1, f"cannot write {shown}: {error.strerror or error}", hint=hint)
+            )
+            continue
+        outcome.assets[item.asset] = target
+
+
+def figure_problem(source: str, error: FigureError) -> Problem:
+    return Problem(source, 1, 1, error.message, "figures", error.hint, rule=error.rule)
 
 
 def render_bytes(source: str, brief: Brief, fmt: Format, previous: Brief | None = None) -> Rendering:
     """One format of one brief, written nowhere: the preview's unit of work, run in a pool worker."""
     assert _state is not None, "worker.init() first"
-    return _render_view(source, prepare(brief, _state.config, previous), fmt)
+    try:
+        view = prepare(brief, _state.config, _state.root, previous)
+    except FigureError as error:
+        return Rendering(None, [figure_problem(source, error)])
+    return _render_view(source, view, fmt)
 
 
 def _render_view(source: str, view: dict[str, Any], fmt: Format) -> Rendering:

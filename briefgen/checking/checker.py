@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.checking import dates, headings, language, quotes, sources, text, tradecraft
+from briefgen.checking import dates, figures, headings, language, quotes, sources, text, tradecraft
 from briefgen.checking.context import BriefContext
 from briefgen.config import Workspace
 from briefgen.lineage import Lineage
@@ -24,6 +24,7 @@ FAMILIES: tuple[Callable[[BriefContext], None], ...] = (
     text.check_todos,
     text.check_bluf,
     dates.check,
+    figures.check,
     tradecraft.check_sourcing,
     tradecraft.check_reasoning,
     tradecraft.check_lineage,

@@ -62,5 +62,18 @@ RULES: dict[str, Rule] = {
     "bluf-too-long": Rule("warning", "the BLUF has more words than the configured `bluf_max_words`"),
     "date-in-future": Rule("error", "the brief's date or a source's publication date is after today"),
     "date-before-source": Rule("error", "the brief is dated before a source it summarises was published"),
+    "figure-missing": Rule("error", "a figure's `file` does not exist"),
+    "figure-unreadable": Rule(
+        "error", "a figure's `file` is not a PNG, JPEG, WebP or SVG inside the workspace, or is damaged"
+    ),
+    "figure-too-large": Rule("error", "a figure is over 10 MB or 40 megapixels (a decompression bomb?)"),
+    "figure-unsafe-svg": Rule(
+        "error", "an SVG figure has scripts, event handlers, foreignObject, entities or external references"
+    ),
+    "figure-unknown-source": Rule("error", "a figure cites a source id that `sources` does not define"),
+    "figure-alt-is-filename": Rule(
+        "warning", "a figure's alt text is its file name or an empty word such as 'image'"
+    ),
+    "figure-unsourced": Rule("warning", "a figure has neither `source` nor `credit`"),
 }
 """Rule id → severity and what it catches; docs/checking.md is generated from it."""

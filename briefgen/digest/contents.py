@@ -83,6 +83,7 @@ class Digest:
 
 def make_digest(workspace: Workspace, briefs: Sequence[Brief], selection: Selection) -> Digest:
     config = workspace.config
+    root = workspace.root
     lineage = Lineage(workspace)
 
     def previous(brief: Brief) -> Brief | None:
@@ -90,7 +91,7 @@ def make_digest(workspace: Workspace, briefs: Sequence[Brief], selection: Select
         return found.brief if found else None
 
     items = [
-        DigestItem(brief, handling_of(brief, config), prepare(brief, config, previous(brief)))
+        DigestItem(brief, handling_of(brief, config), prepare(brief, config, root, previous(brief)))
         for brief in briefs
     ]
     title = "Weekly brief digest" if selection.period.week else "Brief digest"

@@ -4,18 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefgen import __version__
 from briefgen.digest.contents import Digest
+from briefgen.digest.render import ASSETS, asset_folder
 from briefgen.errors import ConfigError
 from briefgen.model import Handling, Status
 from briefgen.problems import Problem
 
 DIGEST_FOLDER = "digest"
+
+
+class ManifestFigure(BaseModel):
+    """A figure's copy beside the digest (`assets/<id>/<name>`), for the mail's HTML part."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: int
+    file: str
+    """Relative to the digest's folder."""
+    mime: str
+    width: int
+    height: int
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    sha256: str
 
 
 class ManifestBrief(BaseModel):
@@ -28,6 +46,7 @@ class ManifestBrief(BaseModel):
     status: Status
     tags: list[str]
     bluf: str
+    figures: list[ManifestFigure] = []
 
 
 class Manifest(BaseModel):
@@ -67,6 +86,20 @@ def manifest_of(digest: Digest, pdf: bytes) -> Manifest:
                 status=item.brief.status,
                 tags=list(item.brief.tags),
                 bluf=item.brief.bluf,
+                figures=[
+                    ManifestFigure(
+                        number=shown.number,
+                        file=f"{asset_folder(digest.name, item.brief.id or '')}/{shown.asset}",
+                        mime=shown.image.mime,
+                        width=shown.image.width,
+                        height=shown.image.height,
+                        alt=shown.figure.alt,
+                        caption=shown.figure.caption,
+                        credit=shown.figure.credit,
+                        sha256=hashlib.sha256(shown.image.data).hexdigest(),
+                    )
+                    for shown in item.view["figures"].all()
+                ],
             )
             for item in digest.items
         ],
@@ -83,6 +116,8 @@ class BuiltDigest:
     manifest: Manifest
     manifest_path: Path
     pdf: bytes
+    figures: dict[str, bytes] = field(default_factory=dict)
+    """The figures' copies by `ManifestFigure.file`, each checked against its hash."""
 
     @property
     def folder(self) -> Path:
@@ -117,4 +152,23 @@ def open_digest(reference: str | Path, out: Path) -> BuiltDigest:
         message = "the PDF is not the one this digest was built with"
         problem = Problem(pdf_path.as_posix(), 1, 1, message, hint="rebuild it with `briefgen digest`")
         raise ConfigError([problem])
-    return BuiltDigest(manifest, manifest_path, pdf)
+    figures: dict[str, bytes] = {}
+    for figure in (figure for brief in manifest.briefs for figure in brief.figures):
+        name = PurePosixPath(figure.file)
+        copy = manifest_path.parent / name
+        if name.is_absolute() or ".." in name.parts or len(name.parts) != 4 or name.parts[0] != ASSETS:
+            raise ConfigError(
+                [Problem(shown, 1, 1, f"figure path {figure.file!r} leaves the digest's folder")]
+            )
+        try:
+            data = copy.read_bytes()
+        except OSError as error:
+            problem = Problem(copy.as_posix(), 1, 1, f"cannot read: {error.strerror}", hint=hint)
+            raise ConfigError([problem]) from None
+        if hashlib.sha256(data).hexdigest() != figure.sha256:
+            message = "this figure is not the one the digest was built with"
+            raise ConfigError(
+                [Problem(copy.as_posix(), 1, 1, message, hint="rebuild it with `briefgen digest`")]
+            )
+        figures[figure.file] = data
+    return BuiltDigest(manifest, manifest_path, pdf, figures)

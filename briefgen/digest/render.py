@@ -19,6 +19,15 @@ from briefgen.problems import Problem
 from briefgen.render.markdown import tidy_markdown
 from briefgen.templates import Templates
 
+ASSETS = "assets"
+"""Folder beside the Markdown digests holding their figures' copies: `assets/<digest>/<brief id>/`,
+one folder per digest, so a later digest never changes the copies an earlier one (and its mail) uses."""
+
+
+def asset_folder(digest_name: str, brief_id: str) -> str:
+    """Where the digest's copies of one brief's figures go, relative to the digest's folder."""
+    return f"{ASSETS}/{digest_name}/{brief_id}"
+
 
 def _article(templates: Templates, template: str, item: DigestItem) -> Markup:
     """The `<article>` of the brief's own page, every id and in-page link prefixed with the item's anchor.
@@ -51,7 +60,7 @@ def render_pdf(templates: Templates, digest: Digest, root: Path) -> tuple[bytes,
     return rendered.data, rendered.warnings
 
 
-def _markdown_body(templates: Templates, item: DigestItem) -> str:
+def _markdown_body(templates: Templates, item: DigestItem, digest_name: str) -> str:
     """The brief's own Markdown page one heading level down, its footnote labels after the brief's id
     (two briefs' `[^1]` stay two footnotes) and its in-page links (`#sources`) sent to its own page,
     where they land on its own heading rather than another brief's."""
@@ -61,12 +70,13 @@ def _markdown_body(templates: Templates, item: DigestItem) -> str:
         "depth": 1,
         "id_prefix": f"{item.brief.id}-",
         "page": f"../md/{item.brief.id}.md",
+        "asset_base": f"{asset_folder(digest_name, item.brief.id or '')}/",  # step.py writes the copies
     }
     return templates.render("brief.md.j2", **page).strip("\n")
 
 
 def render_markdown(templates: Templates, digest: Digest) -> str:
-    bodies = {item.anchor: _markdown_body(templates, item) for item in digest.items}
+    bodies = {item.anchor: _markdown_body(templates, item, digest.name) for item in digest.items}
     period = digest.selection.period
     front_matter = {
         "title": digest.title,

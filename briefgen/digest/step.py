@@ -9,9 +9,10 @@ from jinja2 import TemplateError
 from briefgen.config import Workspace
 from briefgen.digest.contents import Digest, make_digest
 from briefgen.digest.manifest import DIGEST_FOLDER, manifest_of
-from briefgen.digest.render import render_html, render_markdown, render_pdf
+from briefgen.digest.render import asset_folder, render_html, render_markdown, render_pdf
 from briefgen.digest.selection import Selection, select
 from briefgen.errors import BriefError, reported_first, unplaced
+from briefgen.figures import FigureError
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.outcome import Outcome
 from briefgen.problems import display_path
@@ -33,7 +34,10 @@ def build_digest(
     outcome = Outcome(selection.name, problems=problems)
     if not chosen:
         return outcome, None
-    digest = make_digest(workspace, [item.brief for item in chosen], selection)
+    try:
+        digest = make_digest(workspace, [item.brief for item in chosen], selection)
+    except FigureError as error:  # a figure file changed since the briefs were read
+        raise BriefError(unplaced(error.message, error.hint)) from None
     # a template error, a time-out or a failed write still shows the briefs that did not load
     with reported_first(lambda: list(outcome.problems)):
         _render_and_write(workspace, digest, out, outcome)
@@ -75,3 +79,17 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
             shown = display_path(Path(error.filename or target), workspace.root)
             raise BriefError(unplaced(message, shown)) from None
         outcome.written[extension] = target
+    _write_figures(digest, folder, workspace.root)
+
+
+def _write_figures(digest: Digest, folder: Path, root: Path) -> None:
+    """The Markdown digest's figure copies (`assets/<digest>/<id>/<name>`), rewritten only when changed."""
+    for item in digest.items:
+        for figure in item.view["figures"].all():
+            target = folder / asset_folder(digest.name, item.brief.id or "") / figure.asset
+            try:
+                if not (target.is_file() and target.read_bytes() == figure.image.data):
+                    write_atomic(target, figure.image.data)
+            except OSError as error:
+                message = f"cannot write a figure of the digest: {error.strerror or error}"
+                raise BriefError(unplaced(message, display_path(target, root))) from None

@@ -10,6 +10,7 @@ from pathlib import Path
 from briefgen.config import Workspace
 from briefgen.errors import BriefError
 from briefgen.loading.brief_file import LoadedBrief, load_brief
+from briefgen.loading.figures import figure_problems
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
 
@@ -76,6 +77,10 @@ def read_one(workspace: Workspace, path: Path, ids: Ids) -> BriefResult:
     conflict = ids.claim(item.brief.id, outcome.source, item.positions.of(("id",)))
     if conflict:
         outcome.problems.append(conflict)
+        return outcome, None
+    unusable = figure_problems(workspace.root, item)
+    if unusable:  # a figure no output may show: the brief is not built (the others are)
+        outcome.problems.extend(unusable)
         return outcome, None
     return outcome, item
 

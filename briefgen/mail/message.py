@@ -22,6 +22,27 @@ from briefgen.mail.settings import MailConfig, one_address
 from briefgen.problems import one_line
 from briefgen.templates import Templates
 
+MAX_MESSAGE_BYTES = 10 * 1024 * 1024
+"""The message as sent (base64 and all): figures that would take it past this stay in the PDF only."""
+MAIL_FIGURE_TYPES = ("image/png", "image/jpeg")
+"""What mail readers show inline; SVG and WebP figures are left to the attached PDF."""
+
+
+def mail_figures(digest: BuiltDigest, domain: str) -> dict[str, list[dict[str, Any]]]:
+    """Brief id → its figures for the HTML part, each with a Content-ID, within the size budget."""
+    used = len(digest.pdf) * 4 // 3 + 256 * 1024  # the PDF in base64, the text and HTML parts
+    shown: dict[str, list[dict[str, Any]]] = {}
+    for brief in digest.manifest.briefs:
+        for figure in brief.figures:
+            data = digest.figures.get(figure.file)
+            size = len(data) * 4 // 3 if data is not None else 0
+            if data is None or figure.mime not in MAIL_FIGURE_TYPES or used + size > MAX_MESSAGE_BYTES:
+                continue
+            used += size
+            cid = make_msgid(f"figure{figure.number}", domain=domain)[1:-1]
+            shown.setdefault(brief.id, []).append({"figure": figure, "cid": cid, "data": data})
+    return shown
+
 
 def build_message(
     templates: Templates,
@@ -30,9 +51,11 @@ def build_message(
     recipients: list[str],
     now: dt.datetime | None = None,
 ) -> EmailMessage:
-    """multipart/mixed: multipart/alternative (plain text, HTML with inlined CSS), then the digest PDF."""
+    """multipart/mixed: multipart/alternative (plain text; multipart/related: HTML with inlined CSS and
+    its figures as cid: parts), then the digest PDF. Each figure is in the message once."""
     manifest = digest.manifest
     sender = one_address(config.sender)
+    figures = mail_figures(digest, sender.domain)
     context: dict[str, Any] = {
         "digest": manifest,
         "briefs": manifest.briefs,
@@ -41,6 +64,7 @@ def build_message(
         "handling_class": manifest.handling.slug,
         "bluf_html": {brief.id: markup.to_html(brief.bluf, f"{brief.id}-bluf") for brief in manifest.briefs},
         "attachment": manifest.pdf,
+        "figures": figures,
         "version": __version__,
     }
     message = EmailMessage(policy=policy.SMTP)
@@ -54,6 +78,11 @@ def build_message(
     html = templates.render("mail.html.j2", **context)
     inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
     message.add_alternative(inliner.inline(html), subtype="html")
+    html_part = message.get_payload()[-1]
+    for item in (item for items in figures.values() for item in items):
+        maintype, subtype = item["figure"].mime.split("/")
+        name = item["figure"].file.rsplit("/", 1)[-1]
+        html_part.add_related(item["data"], maintype, subtype, cid=f"<{item['cid']}>", filename=name)
     message.add_attachment(
         digest.pdf, maintype="application", subtype="pdf", filename=Path(manifest.pdf).name
     )

@@ -117,6 +117,8 @@ def html_to_pdf(html: str, root: Path) -> Rendered:
         fetcher = WorkspaceFetcher(root)
         html, stylesheets = _shared_sheet(html, base_url, root, fetcher, collect)
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        # No optimize_images or jpeg_quality: a JPEG figure is embedded as the JPEG it is (DCTDecode),
+        # never decoded and re-encoded; pdf_tags puts each <img>'s alt in its /Figure's /Alt.
         pdf = document.write_pdf(stylesheets=stylesheets, pdf_tags=True, font_config=_fonts)
     finally:
         logger.removeHandler(collect)

@@ -22,6 +22,8 @@ SECTION = "briefs"
 """Folder (GitLab, Wiki.js, MkDocs) that holds every page briefgen writes, away from the team's own pages."""
 
 _BRIEF_NAME = SLUG_PATTERN.removeprefix("^").removesuffix("$")
+_ASSET_NAME = r"[a-z0-9]+(?:[-_][a-z0-9]+)*\.(?:png|jpg|webp|svg)"
+"""What `figures.shown` names a figure's copy: a slug and the extension of its real format."""
 _TAG_NAME = r"[^\W_](?:[\w-]*[^\W_])?"
 """What `tag_slug` can return: word characters and hyphens, neither first nor last a hyphen or `_`."""
 
@@ -72,6 +74,14 @@ class Flavor:
     def sidebar(self) -> str | None:
         return None
 
+    def asset(self, brief_id: str, name: str) -> str:
+        """Where a brief's figure copy goes: a folder of its own beside the pages, per brief."""
+        return self._in_docs(f"{SECTION}/assets/{brief_id}/{name}")
+
+    def asset_link(self, source: str, target: str) -> str:
+        """The image link to file `target` as written on page `source` (a file, not a page: `.md`-free)."""
+        return self.link(source, target)
+
     def owns(self, path: str) -> bool:
         """Whether `path` is a name this flavor gives one of briefgen's pages.
 
@@ -84,7 +94,13 @@ class Flavor:
             prefix, _, suffix = name.partition("\0")
             if re.fullmatch(re.escape(prefix) + part + re.escape(suffix), path):
                 return True
-        return False
+        return self.owns_asset(path)
+
+    def owns_asset(self, path: str) -> bool:
+        """Whether `path` is a name this flavor gives a brief's figure copy."""
+        prefix, _, rest = self.asset("\0", "\1").partition("\0")
+        middle = rest.removesuffix("\1")
+        return bool(re.fullmatch(re.escape(prefix) + _BRIEF_NAME + re.escape(middle) + _ASSET_NAME, path))
 
     def link(self, source: str, target: str) -> str:
         """The link to page `target` as written on page `source`."""
@@ -115,8 +131,14 @@ class GitHub(Flavor):
     def sidebar(self) -> str | None:
         return "_Sidebar.md"
 
+    def asset(self, brief_id: str, name: str) -> str:
+        return f"Brief-assets/{brief_id}/{name}"
+
     def link(self, source: str, target: str) -> str:
         return posixpath.basename(target).removesuffix(".md")
+
+    def asset_link(self, source: str, target: str) -> str:
+        return target  # GitHub resolves a wiki file's path from the wiki root, from any page
 
     def front_matter(self, page: PageInfo) -> dict[str, Any]:
         return {}

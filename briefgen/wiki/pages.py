@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from briefgen.config import Config
@@ -49,12 +50,15 @@ class PageClash(Exception):
 
 
 def build_pages(
-    briefs: Sequence[Brief], config: Config, templates: Templates, flavor: Flavor, sidebar: bool
+    briefs: Sequence[Brief], config: Config, templates: Templates, flavor: Flavor, sidebar: bool, root: Path
 ) -> list[Page]:
-    """Every page for these briefs, in a stable order; raises PageClash when two want one file."""
+    """Every page for these briefs, in a stable order, each brief's figure copies after its page;
+    raises PageClash when two want one file, FigureError when a figure file cannot be shown."""
     ordered = sorted(briefs, key=lambda b: (-b.date.toordinal(), b.id or ""))
     tags = _tags(ordered)
-    pages = [_brief_page(brief, ordered, config, templates, flavor) for brief in ordered]
+    pages = [
+        page for brief in ordered for page in _brief_page(brief, ordered, config, templates, flavor, root)
+    ]
     pages.append(_index_page(ordered, tags, config, templates, flavor))
     for slug, (name, tagged) in sorted(tags.items()):
         pages.append(_tag_page(slug, name, tagged, config, templates, flavor))
@@ -135,11 +139,14 @@ def _brief_page(
     config: Config,
     templates: Templates,
     flavor: Flavor,
-) -> Page:
+    root: Path,
+) -> list[Page]:
+    """The brief's page, then a copy of each figure it shows (as published: sanitised, for SVG)."""
     assert brief.id is not None
     path = flavor.brief(brief.id)
     by_id = {b.id: b for b in ordered}
-    view = prepare(brief, config, by_id.get(brief.supersedes) if brief.supersedes else None)
+    view = prepare(brief, config, root, by_id.get(brief.supersedes) if brief.supersedes else None)
+    view["asset_base"] = flavor.asset_link(path, flavor.asset(brief.id, "")).rstrip("/") + "/"
     info = PageInfo(
         title=brief.title,
         date=brief.date,
@@ -166,7 +173,10 @@ def _brief_page(
         superseded_by=newer,
         index_link=flavor.link(path, flavor.index()),
     ).strip()
-    return Page(path, render_markdown(templates, view), brief.id)
+    copies = [
+        Page(flavor.asset(brief.id, item.asset), item.image.data, brief.id) for item in view["figures"].all()
+    ]
+    return [Page(path, render_markdown(templates, view), brief.id), *copies]
 
 
 def _weeks(ordered: Sequence[Brief], source: str, config: Config, flavor: Flavor) -> list[dict[str, Any]]:

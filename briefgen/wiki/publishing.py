@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 from briefgen.config import Workspace
-from briefgen.errors import ConfigError, reported_first, unplaced
+from briefgen.errors import BriefError, ConfigError, reported_first, unplaced
+from briefgen.figures import FigureError
 from briefgen.loading import read_briefs
 from briefgen.outcome import Outcome, failed
 from briefgen.problems import Problem
@@ -145,10 +146,12 @@ def publish(
         templates = Templates(workspace.root)
         while True:
             try:
-                pages = build_pages(
-                    [item.brief for _, item in good], workspace.config, templates, flavor, config.sidebar
-                )
+                briefs = [item.brief for _, item in good]
+                root = workspace.root
+                pages = build_pages(briefs, workspace.config, templates, flavor, config.sidebar, root)
                 break
+            except FigureError as error:  # a figure file changed since it was read: publish nothing
+                raise BriefError([unplaced(error.message, error.hint)]) from None
             except PageClash as clash:  # that brief fails like a bad one; the others are still published
                 result, item = next((r, i) for r, i in good if i.brief.id == clash.brief)
                 line, column = item.positions.of(("id",))

@@ -39,6 +39,8 @@ class Change:
         """A unified diff of a changed page (empty for other kinds)."""
         if self.kind != "changed" or self.old is None or self.new is None:
             return ""
+        if not self.path.endswith(".md"):  # a figure's copy: its bytes are no diff to read
+            return f"Binary file {self.path}: {len(self.old)} bytes → {len(self.new)} bytes\n"
         old = self.old.decode("utf-8", errors="replace").splitlines(keepends=True)
         new = self.new.decode("utf-8", errors="replace").splitlines(keepends=True)
         lines = difflib.unified_diff(old, new, f"a/{self.path}", f"b/{self.path}")
@@ -117,8 +119,11 @@ def plan(
     result = Plan(root, manifest_old=_read(root / MANIFEST_NAME))
     owned: dict[str, Owned] = {}
     generated: set[str] = set()
+    published: set[str] = set()
     for page in pages:
         generated.add(page.path)
+        if page.brief:
+            published.add(page.brief)
         path = root / page.path
         obstacle = _obstacle(root, page.path)
         if obstacle:
@@ -152,7 +157,9 @@ def plan(
         if current is None:
             continue  # already gone: forget it
         edited = digest(current) != mine.sha256
-        if prune and not edited:
+        # a figure its brief no longer shows goes with the page's update, as the build's copy does
+        dropped = flavor.owns_asset(name) and mine.brief in published
+        if (prune or dropped) and not edited:
             result.changes.append(Change(name, "removed", current, None))
         else:  # a human's edit is theirs to delete: pruning it would throw their work away
             result.changes.append(Change(name, "kept", current, None, edited))
