@@ -6,8 +6,8 @@ Builds a dense news-report PDF with WeasyPrint (A4, 11 pt justified and hyphenat
 header, "Page N of M" footer, an h2 every two pages: about 500 words a page), then measures
 `read_article` on it (PDFium in the time-limited child process, paragraphs and headings rebuilt),
 pypdf's bare `extract_text` over the same pages for comparison (the reader used before), and the
-real `briefgen new` command in a scratch workspace. The target is `new` under 5 s median on 100 pages. The machine is shared
-and noisy: compare figures taken in the same run.
+real `briefgen new` command in a scratch workspace. The target is `new` under 5 s median on 100
+pages. The machine is shared and noisy: compare figures taken in the same run.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from briefgen import __version__
 from briefgen.building import worker
 from briefgen.building.manifest import Entry, FileState, Manifest
 from briefgen.config import Format, Workspace
-from briefgen.lineage import Lineage
 from briefgen.figures import figure_locations
+from briefgen.lineage import Lineage
 from briefgen.loading import Ids, LoadedBrief, read_one
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
