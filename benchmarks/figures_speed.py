@@ -37,7 +37,7 @@ figures:
   - file: figures/chart.png
     alt: A bar chart of four bars
     credit: "Chart: benchmark"
-  - file: figures/donbas-sketch.svg
+  - file: seeds/figures/donbas-sketch.svg
     alt: Schematic sketch of Donetsk and Luhansk oblasts
     credit: "Sketch: briefgen project"
 """

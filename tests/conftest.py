@@ -27,7 +27,7 @@ so that counts and outputs stay those of one brief; tests/test_changes.py copies
 
 
 def copy_workspace(target: Path) -> Path:
-    for folder in ("briefs", "seeds", "figures"):
+    for folder in ("briefs", "seeds"):
         shutil.copytree(
             REPO / folder, target / folder, ignore=shutil.ignore_patterns(f"{SUPERSEDING_EXAMPLE}.*")
         )

@@ -648,7 +648,7 @@ def test_a_file_that_is_no_workspace_path_does_not_load(workspace: Path, file: s
 
 
 def test_alt_that_is_the_path_is_flagged(workspace: Path) -> None:
-    name = "figures/donbas-sketch.svg"
+    name = "seeds/figures/donbas-sketch.svg"
     top = f"\nfigures:\n  - file: {name}\n    alt: {name}\n    credit: us\n"
     add_figures(workspace, top=top, section="")
     rules = [f["rule"] for f in json.loads(run("check", "--format", "json").stdout)]
