@@ -368,3 +368,16 @@ def test_the_digest_opens_with_the_week_at_a_glance(workspace: Path) -> None:
     md = (workspace / "build" / "digest" / "digest-2025-W42.md").read_text(encoding="utf-8")
     assert md.index("## This week at a glance") < md.index("## Contents")
     assert "### [Another brief](../md/another.md)" in md
+
+
+def test_different_claims_that_share_words_are_not_a_rewording(workspace: Path) -> None:
+    data = example_data(workspace)
+    claim = {"confidence": "moderate", "sources": ["article"]}
+    old = Brief.model_validate(dict(data, key_claims=[dict(claim, text="Ukraine rejected the proposal.")]))
+    new = Brief.model_validate(
+        dict(data, key_claims=[dict(claim, text="The EU rejected the proposal to cap gas prices.")])
+    )
+    changes = compare(old, new)
+    assert changes.claims_reworded == []
+    assert changes.claims_removed == ["Ukraine rejected the proposal."]
+    assert changes.claims_added == ["The EU rejected the proposal to cap gas prices."]
