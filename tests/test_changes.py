@@ -171,6 +171,10 @@ def test_diff_outside_git_and_of_unknown_briefs_is_one_line_and_exit_2(workspace
         == "nosuch:1:1: no such brief file or id (give a brief file or the id of a brief in briefs/)\n"
     )
     assert run("diff", EXAMPLE).exit_code == 2
+    elsewhere = workspace.parent / "elsewhere.yaml"
+    elsewhere.write_bytes((workspace / EXAMPLE).read_bytes())
+    refused = run("diff", str(elsewhere), EXAMPLE)
+    assert refused.exit_code == 2 and "outside the workspace" in refused.stderr
     assert "Traceback" not in outside.stderr + missing.stderr
 
 

@@ -21,6 +21,10 @@ def _brief(lineage: Lineage, name: str) -> LoadedBrief:
     """A brief file, or the brief of the workspace with that id."""
     path = Path(name)
     if path.is_file():
+        root = lineage.workspace.root.resolve()
+        if not path.resolve().is_relative_to(root):
+            hint = "briefs are read only from inside the workspace; copy the file in"
+            raise ConfigError(Problem(name, 1, 1, "outside the workspace", hint=hint))
         return load_brief(path, display_path(path, lineage.workspace.root))
     found = lineage.predecessor(name)
     if found.loaded is None:

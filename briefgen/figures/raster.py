@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 import warnings
 
-from PIL import Image as PIL
-from PIL import UnidentifiedImageError
-
 from briefgen.figures.errors import FigureError
 
 MAX_PIXELS = 40_000_000
@@ -23,6 +20,9 @@ RASTER_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
 def raster_size(data: bytes, name: str) -> tuple[str, int, int] | None:
     """(kind, width, height) when the bytes are a PNG, JPEG or WebP within the limits; None when they
     are none of these (perhaps an SVG); FigureError when they are one but too large or damaged."""
+    from PIL import Image as PIL  # here: a brief without figures never loads Pillow
+    from PIL import UnidentifiedImageError
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", PIL.DecompressionBombWarning)
         try:

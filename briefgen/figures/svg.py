@@ -14,8 +14,10 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:  # at run time imported where used: a brief without figures never loads lxml
+    from lxml import etree
 
 from briefgen.figures.errors import FigureError
 from briefgen.figures.raster import raster_size
@@ -84,6 +86,8 @@ class Sanitised:
 
 
 def _parser() -> etree.XMLParser:
+    from lxml import etree
+
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -97,6 +101,8 @@ def _parser() -> etree.XMLParser:
 
 def sanitise_svg(data: bytes, name: str) -> Sanitised | None:
     """The sanitised SVG; None when the bytes are not an SVG document at all; FigureError when unsafe."""
+    from lxml import etree
+
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<"):
         return None
@@ -126,6 +132,8 @@ def sanitise_svg(data: bytes, name: str) -> Sanitised | None:
 
 
 def _clean(element: etree._Element, name: str) -> None:
+    from lxml import etree
+
     if not isinstance(element.tag, str):  # an entity reference left unresolved
         if isinstance(element, etree._Entity):
             raise _unsafe(name, f"uses the XML entity &{element.name};")
