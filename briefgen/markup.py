@@ -42,12 +42,28 @@ MAX_INLINE_NESTING = 16
 mdformat (the Markdown output) recurses once per level."""
 
 
+MAX_INLINE_MARKS = 256
+"""Emphasis, strikethrough, code spans and links after this many in one paragraph are shown as their
+marks:
+WeasyPrint lays out a line of many inline boxes in quadratic time, and a field of 2,000 `*a*`
+took over a minute, hitting the PDF time limit (tests/data/hostile/nesting-markdown-...)."""
+
+
 def _limit_nesting(state: StateCore) -> None:
     for block in state.tokens:
         opened: list[bool] = []  # per open inline token: was it turned into text?
+        count = 0
         for token in block.children or ():
+            if token.type == "code_inline":
+                count += 1
+                if count > MAX_INLINE_MARKS:  # the code as it was written, backticks and all
+                    ticks = token.markup
+                    token.type, token.tag, token.content = "text", "", f"{ticks}{token.content}{ticks}"
+                    token.markup = ""
+                continue
             if token.nesting == 1:
-                opened.append(len(opened) >= MAX_INLINE_NESTING)
+                count += 1
+                opened.append(len(opened) >= MAX_INLINE_NESTING or count > MAX_INLINE_MARKS)
                 flatten = opened[-1]
             elif token.nesting == -1:
                 flatten = opened.pop() if opened else False

@@ -750,3 +750,14 @@ def test_flattened_emphasis_is_one_text_token() -> None:
     nested = "*" * 40 + "<https://x.example>" + "*" * 40
     assert "autolink" not in to_html(nested) and "autolink" not in to_safe_markdown(nested)
     assert "https://x.example" in to_html(nested)
+
+
+def test_past_256_inline_marks_a_paragraph_shows_the_rest_as_written() -> None:
+    """WeasyPrint lays out a line of many inline boxes in quadratic time: 2,000 `*a*` took a minute."""
+    from briefgen.markup import MAX_INLINE_MARKS, to_html
+
+    html = str(to_html("*a* " * 300 + "`c` " * 10))
+    assert html.count("<em>") == MAX_INLINE_MARKS == 256
+    assert html.count("*a*") == 300 - MAX_INLINE_MARKS, "the rest keep their asterisks, as text"
+    assert "<code>" not in html and "`c`" in html, "code spans count too"
+    assert str(to_html("*a* " * 10 + "\n\n" + "*b* " * 10)).count("<em>") == 20, "counted per paragraph"
