@@ -16,7 +16,6 @@ import subprocess
 import sys
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from email import policy
 from pathlib import Path
 
@@ -32,8 +31,7 @@ from briefgen.errors import ConfigError
 from briefgen.figures import FigureError, read_image
 from briefgen.figures.svg import sanitise_svg
 from briefgen.mail.message import mail_figures
-from tests.conftest import EXAMPLE_ID, REPO, Recorder, copy_workspace, recording_server, run
-from tests.conftest import Built as ExampleBuilt
+from tests.conftest import EXAMPLE_ID, REPO, Built, Recorder, copy_workspace, recording_server, run
 
 HOSTILE = REPO / "tests" / "data" / "hostile" / "figures"
 BRIEF = f"briefs/{EXAMPLE_ID}.yaml"
@@ -117,14 +115,6 @@ def second_brief(root: Path) -> None:
     text = without_figures((REPO / BRIEF).read_text(encoding="utf-8"))
     text = text.replace(f"id: {EXAMPLE_ID}", "id: other-brief")
     (root / "briefs" / "other-brief.yaml").write_text(text, encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class Built:
-    root: Path
-    html: str
-    md: str
-    pdf: Path
 
 
 @pytest.fixture(scope="module")
@@ -669,7 +659,7 @@ def test_wiki_dry_run_names_a_changed_figure_without_dumping_its_bytes(two_brief
 
 def test_the_worked_example_shows_its_sketch_map(example_build: object) -> None:
     built = example_build
-    assert isinstance(built, ExampleBuilt)
+    assert isinstance(built, Built)
     (img,) = lxml_html.fromstring(built.html).xpath("//figure/img")
     assert img.get("src").startswith("data:image/svg+xml;base64,")
     assert img.get("alt").startswith("Schematic map of eastern Ukraine: Donetsk and Luhansk oblasts")
