@@ -1,0 +1,244 @@
+"""Release versions: a brief cut down to one audience. A security feature, tested as one: every
+portion's text carries a unique marker word, and no marker of a portion above a level may survive
+in what that level receives, while every portion at or below it must."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefgen.model import Brief, Handling
+from briefgen.releases import RELEASABLE, NotReleasable, parse_level, release
+
+LEVELS = list(Handling)
+KINDS = ("claim", "section", "implication", "recommendation", "indicator", "source", "figure")
+_counter = itertools.count()
+
+
+def marker(kind: str, n: int) -> str:
+    """A word no other text contains: `zq` + kind + number + `x` (never a prefix of another)."""
+    return f"zq{kind}{n:02d}x"
+
+
+def corpus_brief(
+    base: Handling | None,
+    markings: dict[str, list[Handling | None]],
+    tearlines: list[Handling] = (),  # type: ignore[assignment]
+    figure_file: str = "seeds/figures/donbas-sketch.svg",
+) -> tuple[dict[str, Any], dict[str, Handling | None]]:
+    """A brief dict whose every portion carries its marker; and marker → the portion's own marking.
+
+    `markings[kind]`: one entry per portion of that kind (None: no `handling`, the brief's)."""
+    own: dict[str, Handling | None] = {}
+
+    def mark(kind: str, i: int, handling: Handling | None, **fields: Any) -> dict[str, Any]:
+        word = marker(kind, i)
+        own[word] = handling
+        return fields | ({"handling": handling.value} if handling else {})
+
+    sources = [
+        mark("source", i, h, id=f"s{i}", title=f"Report {marker('source', i)}")
+        for i, h in enumerate(markings.get("source", []))
+    ]
+    ids = [s["id"] for s in sources]
+    claims = [
+        mark(
+            "claim", i, h, text=f"Claim {marker('claim', i)}.", confidence="moderate", sources=ids[i % 2 :: 2]
+        )
+        for i, h in enumerate(markings.get("claim", [None]))
+    ]
+    figures = [
+        mark(
+            "figure",
+            i,
+            h,
+            file=figure_file,
+            alt=f"Map {marker('figure', i)} of the region",
+            caption=f"Caption {marker('figure', i)}",
+            **({"source": ids[i % len(ids)]} if ids else {}),
+        )
+        for i, h in enumerate(markings.get("figure", []))
+    ]
+    sections = [
+        mark(
+            "section",
+            i,
+            h,
+            heading=f"Heading {marker('section', i)}",
+            summary=f"Summary {marker('section', i)}",
+        )
+        for i, h in enumerate(markings.get("section", []))
+    ]
+    implications = [
+        mark("implication", i, h, **{"for": f"Party {marker('implication', i)}", "text": "It grows."})
+        for i, h in enumerate(markings.get("implication", [None]))
+    ]
+
+    def lines(kind: str) -> list[Any]:
+        items: list[Any] = []
+        for i, h in enumerate(markings.get(kind, [])):
+            text = f"{kind.capitalize()} {marker(kind, i)}"
+            items.append({"text": text, "handling": h.value} if h else text)
+            own[marker(kind, i)] = h
+        return items
+
+    data: dict[str, Any] = {
+        "id": f"corpus-{next(_counter)}",
+        "title": "Corpus brief",
+        "date": "2025-10-10",
+        "bluf": "Bottom line zqblufx.",
+        "context": "Context zqcontextx.",
+        "key_claims": claims,
+        "implications": implications,
+        "sections": sections,
+        "figures": figures,
+        "recommendations": lines("recommendation"),
+        "indicators": lines("indicator"),
+        "sources": sources,
+        "assumptions": [{"text": "Assumption zqassumex."}],
+        "subtitle": "Subtitle zqsubtitlex",
+        "tearline": [
+            {
+                "handling": t.value,
+                "bluf": f"Tear {t.slug}zqtearx.",
+                "context": f"Tear context {t.slug}zqtearx.",
+            }
+            for t in tearlines
+        ],
+    }
+    if base is not None:
+        data["handling"] = base.value
+    return data, own
+
+
+def leaked(text: str, own: dict[str, Handling | None], base: Handling, level: Handling) -> list[str]:
+    """Markers of portions above `level` found in `text`."""
+    return [w for w, h in own.items() if (h or base).rank > level.rank and w in text]
+
+
+def missing(text: str, own: dict[str, Handling | None], base: Handling, level: Handling) -> list[str]:
+    return [w for w, h in own.items() if (h or base).rank <= level.rank and w not in text]
+
+
+def test_portions_above_the_level_are_gone_and_numbering_has_no_gaps() -> None:
+    a, g, c = Handling.AMBER, Handling.GREEN, Handling.CLEAR
+    data, _ = corpus_brief(
+        a,
+        {
+            "claim": [c, a, g, None],
+            "source": [c, a],
+            "section": [g, None],
+            "implication": [None, g],
+            "recommendation": [None, g],
+            "indicator": [c, None],
+            "figure": [g, a],
+        },
+        tearlines=[g, c],
+    )
+    brief = Brief.model_validate(data)
+    green = release(brief, g)
+    assert green is not None
+    assert [k.text for k in green.key_claims] == ["Claim zqclaim00x.", "Claim zqclaim02x."]
+    assert [s.id for s in green.sources] == ["s0"]
+    assert green.key_claims[1].sources == ["s0"]  # the third claim cites s0 only
+    assert green.bluf == "Tear tlp-greenzqtearx." and green.handling is g
+    assert green.subtitle is None and green.assumptions == [] and green.tearline == []
+    assert [f.source for f in green.figures] == ["s0"]
+    clear = release(brief, c)
+    assert clear is not None and clear.handling is c and clear.bluf == "Tear tlp-clearzqtearx."
+    assert [k.text for k in clear.key_claims] == ["Claim zqclaim00x."]
+    assert clear.implications == [] and clear.figures == []
+    full = release(brief, Handling.AMBER_STRICT)
+    assert full is not None and full.bluf == brief.bluf and full.handling is a
+    assert full.subtitle == brief.subtitle and len(full.key_claims) == 4
+
+
+def test_no_bluf_at_the_level_means_not_in_that_release() -> None:
+    data, _ = corpus_brief(Handling.AMBER, {"claim": [Handling.GREEN]})
+    assert release(Brief.model_validate(data), Handling.GREEN) is None
+
+
+def test_the_banner_is_the_highest_marking_present() -> None:
+    data, _ = corpus_brief(Handling.AMBER, {"claim": [Handling.CLEAR]}, tearlines=[Handling.GREEN])
+    data["implications"][0]["handling"] = "TLP:CLEAR"
+    released = release(Brief.model_validate(data), Handling.AMBER)
+    assert released is not None and released.handling is Handling.AMBER
+    # a TLP:GREEN brief released at AMBER stays GREEN: nothing above GREEN is in it
+    data, _ = corpus_brief(Handling.GREEN, {"claim": [Handling.CLEAR]})
+    released = release(Brief.model_validate(data), Handling.AMBER)
+    assert released is not None and released.handling is Handling.GREEN
+
+
+def test_the_workspace_default_marks_a_brief_without_handling() -> None:
+    data, _ = corpus_brief(None, {"claim": [None]})
+    brief = Brief.model_validate(data)
+    assert release(brief, Handling.GREEN, default=Handling.AMBER) is None
+    released = release(brief, Handling.GREEN)
+    assert released is not None and released.handling is Handling.CLEAR
+
+
+def test_red_is_never_released() -> None:
+    data, _ = corpus_brief(Handling.CLEAR, {})
+    with pytest.raises(NotReleasable):
+        release(Brief.model_validate(data), Handling.RED)
+    with pytest.raises(NotReleasable):
+        parse_level("tlp:red")
+    assert parse_level("green") is Handling.GREEN
+    assert parse_level("tlp-amber-strict") is Handling.AMBER_STRICT
+    with pytest.raises(ValueError, match="choose from"):
+        parse_level("TLP:BLUE")
+
+
+levels = st.sampled_from(LEVELS)
+optional_levels = st.one_of(st.none(), levels)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    base=levels,
+    markings=st.fixed_dictionaries(
+        {
+            kind: st.lists(optional_levels, min_size=1 if kind in ("claim", "implication") else 0, max_size=4)
+            for kind in KINDS
+        }
+    ),
+    tearlines=st.lists(levels, max_size=3, unique=True),
+)
+def test_property_no_higher_text_survives_and_every_lower_portion_does(
+    base: Handling, markings: dict[str, list[Handling | None]], tearlines: list[Handling]
+) -> None:
+    data, own = corpus_brief(base, markings, tearlines)
+    brief = Brief.model_validate(data)
+    for level in RELEASABLE:
+        released = release(brief, level)
+        if released is None:
+            assert base.rank > level.rank and all(t.rank > level.rank for t in tearlines)
+            continue
+        text = released.model_dump_json(by_alias=True)
+        assert leaked(text, own, base, level) == []
+        assert missing(text, own, base, level) == []
+        assert released.handling is not None and released.handling.rank <= level.rank
+        if base.rank > level.rank:
+            assert "zqblufx" not in text and "zqassumex" not in text and "zqsubtitlex" not in text
+        assert all(t.handling.rank <= level.rank for t in brief.tearline if t.bluf in text)
+        cited = {i for k in released.key_claims for i in k.sources}
+        assert cited <= {s.id for s in released.sources}
+
+
+def test_yaml_round_trip_of_the_corpus_keeps_plain_strings() -> None:
+    data, _ = corpus_brief(Handling.AMBER, {"recommendation": [None, Handling.GREEN]}, [Handling.GREEN])
+    brief = Brief.model_validate(yaml.safe_load(yaml.safe_dump(data)))
+    assert brief.recommendations[0] == "Recommendation zqrecommendation00x"
+    assert brief.recommendations[1].handling is Handling.GREEN  # type: ignore[union-attr]
+
+
+def write_brief(workspace: Path, data: dict[str, Any]) -> Path:
+    path = workspace / "briefs" / f"{data['id']}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
