@@ -21,9 +21,9 @@ KINDS = ("claim", "section", "implication", "recommendation", "indicator", "sour
 _counter = itertools.count()
 
 
-def marker(kind: str, n: int) -> str:
-    """A word no other text contains: `zq` + kind + number + `x` (never a prefix of another)."""
-    return f"zq{kind}{n:02d}x"
+def marker(kind: str, n: int, tag: str = "") -> str:
+    """A word no other text contains: `zq` + the brief's tag + kind + number + `x`."""
+    return f"zq{tag}{kind}{n:02d}x"
 
 
 def corpus_brief(
@@ -31,6 +31,7 @@ def corpus_brief(
     markings: dict[str, list[Handling | None]],
     tearlines: list[Handling] = (),  # type: ignore[assignment]
     figure_file: str = "seeds/figures/donbas-sketch.svg",
+    tag: str = "",
 ) -> tuple[dict[str, Any], dict[str, Handling | None]]:
     """A brief dict whose every portion carries its marker; and marker → the portion's own marking.
 
@@ -38,18 +39,23 @@ def corpus_brief(
     own: dict[str, Handling | None] = {}
 
     def mark(kind: str, i: int, handling: Handling | None, **fields: Any) -> dict[str, Any]:
-        word = marker(kind, i)
+        word = marker(kind, i, tag)
         own[word] = handling
         return fields | ({"handling": handling.value} if handling else {})
 
     sources = [
-        mark("source", i, h, id=f"s{i}", title=f"Report {marker('source', i)}")
+        mark("source", i, h, id=f"s{i}", title=f"Report {marker('source', i, tag)}")
         for i, h in enumerate(markings.get("source", []))
     ]
     ids = [s["id"] for s in sources]
     claims = [
         mark(
-            "claim", i, h, text=f"Claim {marker('claim', i)}.", confidence="moderate", sources=ids[i % 2 :: 2]
+            "claim",
+            i,
+            h,
+            text=f"Claim {marker('claim', i, tag)}.",
+            confidence="moderate",
+            sources=ids[i % 2 :: 2],
         )
         for i, h in enumerate(markings.get("claim", [None]))
     ]
@@ -59,8 +65,8 @@ def corpus_brief(
             i,
             h,
             file=figure_file,
-            alt=f"Map {marker('figure', i)} of the region",
-            caption=f"Caption {marker('figure', i)}",
+            alt=f"Map {marker('figure', i, tag)} of the region",
+            caption=f"Caption {marker('figure', i, tag)}",
             **({"source": ids[i % len(ids)]} if ids else {}),
         )
         for i, h in enumerate(markings.get("figure", []))
@@ -70,30 +76,30 @@ def corpus_brief(
             "section",
             i,
             h,
-            heading=f"Heading {marker('section', i)}",
-            summary=f"Summary {marker('section', i)}",
+            heading=f"Heading {marker('section', i, tag)}",
+            summary=f"Summary {marker('section', i, tag)}",
         )
         for i, h in enumerate(markings.get("section", []))
     ]
     implications = [
-        mark("implication", i, h, **{"for": f"Party {marker('implication', i)}", "text": "It grows."})
+        mark("implication", i, h, **{"for": f"Party {marker('implication', i, tag)}", "text": "It grows."})
         for i, h in enumerate(markings.get("implication", [None]))
     ]
 
     def lines(kind: str) -> list[Any]:
         items: list[Any] = []
         for i, h in enumerate(markings.get(kind, [])):
-            text = f"{kind.capitalize()} {marker(kind, i)}"
+            text = f"{kind.capitalize()} {marker(kind, i, tag)}"
             items.append({"text": text, "handling": h.value} if h else text)
-            own[marker(kind, i)] = h
+            own[marker(kind, i, tag)] = h
         return items
 
     data: dict[str, Any] = {
         "id": f"corpus-{next(_counter)}",
         "title": "Corpus brief",
         "date": "2025-10-10",
-        "bluf": "Bottom line zqblufx.",
-        "context": "Context zqcontextx.",
+        "bluf": f"Bottom line zq{tag}blufx.",
+        "context": f"Context zq{tag}contextx.",
         "key_claims": claims,
         "implications": implications,
         "sections": sections,
@@ -101,8 +107,8 @@ def corpus_brief(
         "recommendations": lines("recommendation"),
         "indicators": lines("indicator"),
         "sources": sources,
-        "assumptions": [{"text": "Assumption zqassumex."}],
-        "subtitle": "Subtitle zqsubtitlex",
+        "assumptions": [{"text": f"Assumption zq{tag}assumex."}],
+        "subtitle": f"Subtitle zq{tag}subtitlex",
         "tearline": [
             {
                 "handling": t.value,
@@ -242,3 +248,146 @@ def write_brief(workspace: Path, data: dict[str, Any]) -> Path:
     path = workspace / "briefs" / f"{data['id']}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+# --- every byte a release build writes ------------------------------------------------------------
+
+A, G, C = Handling.AMBER, Handling.GREEN, Handling.CLEAR
+CORPUS_MARKINGS: list[tuple[Handling, dict[str, list[Handling | None]], list[Handling]]] = [
+    (
+        A,
+        {
+            "claim": [C, A, G, None],
+            "source": [C, G, None],
+            "section": [G, None, C],
+            "implication": [None, G, C],
+            "recommendation": [None, G, C],
+            "indicator": [C, None, G],
+            "figure": [G, None],
+        },
+        [G, C],
+    ),
+    (Handling.AMBER_STRICT, {"claim": [G, Handling.AMBER_STRICT], "source": [G], "figure": [None]}, [G]),
+    (A, {"claim": [C]}, []),  # no tearline: in no lower release
+    (G, {"claim": [C, None], "source": [C], "implication": [C]}, [C]),
+]
+
+
+def corpus_workspace(workspace: Path) -> dict[str, tuple[Handling, dict[str, Handling | None]]]:
+    """The example workspace plus marked briefs (the example removed); each figure's file name
+    carries its marker, so a leaked asset shows in file names too. Brief id → (base, markers)."""
+    for path in (workspace / "briefs").glob("*.yaml"):
+        path.unlink()
+    svg = (workspace / "seeds" / "figures" / "donbas-sketch.svg").read_bytes()
+    found = {}
+    for n, (base, markings, tearlines) in enumerate(CORPUS_MARKINGS):
+        tag = f"b{n}"
+        data, own = corpus_brief(base, markings, tearlines, tag=tag)
+        own |= {f"zq{tag}{word}x": None for word in ("bluf", "context", "assume", "subtitle")}
+        for i, figure in enumerate(data["figures"]):
+            name = f"seeds/figures/{data['id']}-{marker('figure', i, tag)}.svg"
+            (workspace / name).write_bytes(svg)
+            figure["file"] = name
+        write_brief(workspace, data)
+        found[data["id"]] = (base, own)
+    return found
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    meta = reader.metadata or {}
+    return "\n".join([*(page.extract_text() for page in reader.pages), *(str(v) for v in meta.values())])
+
+
+def release_bytes(folder: Path) -> dict[str, str]:
+    """Every file under a release folder, as text (PDFs: their text and metadata), by relative name."""
+    texts = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(folder).as_posix()
+            texts[name] = pdf_text(path) if path.suffix == ".pdf" else path.read_text("utf-8", "replace")
+    return texts
+
+
+def assert_release_is_clean(
+    folder: Path, corpus: dict[str, tuple[Handling, dict[str, Handling | None]]], level: Handling
+) -> None:
+    files = release_bytes(folder)
+    everything = "\n".join([*files, *files.values()])  # names and contents
+    for brief_id, (base, own) in corpus.items():
+        assert leaked(everything, own, base, level) == [], (brief_id, level)
+        page = files.get(f"html/{brief_id}.html")
+        if page is None:
+            assert base.rank > level.rank
+            continue
+        for name in (f"html/{brief_id}.html", f"md/{brief_id}.md", f"pdf/{brief_id}.pdf"):
+            text = files[name].replace("\n", " ")
+            assert missing(text, own, base, level) == [], (name, level)
+
+
+def test_build_release_writes_each_level_and_leaks_nothing(workspace: Path) -> None:
+    from tests.conftest import run
+
+    corpus = corpus_workspace(workspace)
+    (workspace / "briefgen.toml").write_text('releases = ["TLP:GREEN", "TLP:CLEAR"]\n', encoding="utf-8")
+    result = run("build", "--release", "TLP:AMBER")
+    assert result.exit_code == 0, result.stderr
+    assert not (workspace / "build" / "html").exists()  # --release builds only the named ones
+    result = run("build")
+    assert result.exit_code == 0, result.stderr
+    assert "not in the TLP:GREEN release (no BLUF at that level)" in result.stderr
+    for level in (A, G, C):
+        assert_release_is_clean(workspace / "build" / level.slug, corpus, level)
+    first = next(iter(corpus))
+    html = (workspace / "build" / "tlp-green" / "html" / f"{first}.html").read_text("utf-8")
+    assert "<title>Corpus brief</title>" in html and ">TLP:GREEN</div>" in html
+    assert '<span class="portion-mark">(TLP:CLEAR)</span>' in html
+    full = (workspace / "build" / "html" / f"{first}.html").read_text("utf-8")
+    assert ">TLP:AMBER</div>" in full and "(TLP:GREEN)" in full and "zqb0claim01x" in full
+    md = (workspace / "build" / "tlp-green" / "md" / f"{first}.md").read_text("utf-8")
+    assert "handling: TLP:GREEN" in md and "1. (TLP:CLEAR) **Claim zqb0claim00x.**" in md
+    assert "2. (TLP:GREEN) **Claim zqb0claim02x.**" in md  # no gap where the AMBER claim was
+
+    again = run("build")
+    assert "0 briefs built" in again.stdout and "TLP:GREEN: 0 briefs built" in again.stdout
+
+
+def test_upgrading_a_portion_removes_it_from_every_lower_release(workspace: Path) -> None:
+    from tests.conftest import run
+
+    corpus = corpus_workspace(workspace)
+    (workspace / "briefgen.toml").write_text('releases = ["TLP:GREEN", "TLP:CLEAR"]\n', encoding="utf-8")
+    assert run("build", "-f", "html,md").exit_code == 0
+    first = next(iter(corpus))
+    path = workspace / "briefs" / f"{first}.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    assert "zqb0claim00x" in (workspace / "build" / "tlp-clear" / "md" / f"{first}.md").read_text("utf-8")
+    data["key_claims"][0]["handling"] = "TLP:AMBER"
+    data["figures"][0]["handling"] = "TLP:AMBER"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert run("build", "-f", "html,md").exit_code == 0
+    for level in (G, C):
+        files = release_bytes(workspace / "build" / level.slug)
+        text = "\n".join([*files, *files.values()])
+        assert "zqb0claim00x" not in text and "zqb0figure00x" not in text, level
+    # and a brief dropped from a release by a stricter marking loses its outputs there
+    data["tearline"] = []
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run("build", "-f", "html,md")
+    assert f"removed html/{first}.html (not in the TLP:GREEN release)" in result.stderr
+    assert not (workspace / "build" / "tlp-green" / "html" / f"{first}.html").exists()
+
+
+def test_release_levels_are_checked(workspace: Path) -> None:
+    from tests.conftest import run
+
+    result = run("build", "--release", "TLP:RED")
+    assert result.exit_code == 2 and "TLP:RED is never released" in result.stderr
+    result = run("build", "--release", "TLP:BLUE")
+    assert result.exit_code == 2 and "not a TLP level" in result.stderr
+    (workspace / "briefgen.toml").write_text('releases = ["TLP:RED"]\n', encoding="utf-8")
+    result = run("build")
+    assert result.exit_code == 2
+    assert "briefgen.toml:1:1" in result.stderr and "TLP:RED is never released" in result.stderr
