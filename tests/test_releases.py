@@ -391,3 +391,79 @@ def test_release_levels_are_checked(workspace: Path) -> None:
     result = run("build")
     assert result.exit_code == 2
     assert "briefgen.toml:1:1" in result.stderr and "TLP:RED is never released" in result.stderr
+
+
+# --- the wiki -------------------------------------------------------------------------------------
+
+
+def wiki_text(folder: Path) -> str:
+    """Every file of the wiki outside .git: names and contents."""
+    files = [
+        p for p in sorted(folder.rglob("*")) if p.is_file() and ".git" not in p.relative_to(folder).parts
+    ]
+    return "\n".join(
+        [
+            *(p.relative_to(folder).as_posix() for p in files),
+            *(p.read_text("utf-8", "replace") for p in files),
+        ]
+    )
+
+
+def test_the_wiki_gets_only_its_level_and_a_stricter_setting_prunes(workspace: Path) -> None:
+    from tests.conftest import run
+    from tests.test_wiki import clone, git
+
+    corpus = corpus_workspace(workspace)
+    remote = workspace / "remote.git"
+    git(workspace, "init", "-q", "--bare", "-b", "main", str(remote))
+    seed = clone(remote, workspace / "seed", "Seeder")
+    (seed / "Home.md").write_text("# Home\n", encoding="utf-8")
+    git(seed, "add", "Home.md")
+    git(seed, "commit", "-q", "-m", "Home")
+    git(seed, "push", "-q", "origin", "HEAD:main")
+    wiki = clone(remote, workspace / "wiki", "Analyst")
+    (workspace / "briefgen.toml").write_text('[wiki]\npath = "wiki"\n', encoding="utf-8")
+
+    result = run("publish", "--push")
+    assert result.exit_code == 0, result.stderr
+    text = wiki_text(wiki)
+    for brief_id, (base, own) in corpus.items():
+        assert leaked(text, own, base, G) == [], brief_id
+        if base.rank <= G.rank or brief_id != list(corpus)[2]:
+            assert missing(text, own, base, G) == [], brief_id
+    third = list(corpus)[2]  # AMBER without tearline: no page
+    assert third in result.stderr and third not in text
+    history = git(remote, "log", "-p", "--all")
+    for base, own in corpus.values():
+        assert leaked(history, own, base, G) == []
+
+    # a stricter level later: what TLP:CLEAR withholds leaves the wiki, pages and assets alike
+    result = run("publish", "--release", "TLP:CLEAR")
+    assert result.exit_code == 0, result.stderr
+    text = wiki_text(wiki)
+    for brief_id, (base, own) in corpus.items():
+        assert leaked(text, own, base, C) == [], brief_id
+
+    # upgrading a portion removes it from the wiki at the next publish
+    first = next(iter(corpus))
+    path = workspace / "briefs" / f"{first}.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["key_claims"][0]["handling"] = "TLP:AMBER"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert "zqb0claim00x" in wiki_text(wiki)
+    assert run("publish").exit_code == 0
+    assert "zqb0claim00x" not in wiki_text(wiki)
+
+
+@pytest.mark.parametrize(
+    ("config", "args"),
+    [('[wiki]\npath = "wiki"\nrelease = "TLP:RED"\n', ()), ('[wiki]\npath = "wiki"\n', ("--release", "red"))],
+)
+def test_a_red_wiki_is_refused(workspace: Path, config: str, args: tuple[str, ...]) -> None:
+    from tests.conftest import run
+
+    (workspace / "wiki").mkdir()
+    (workspace / "briefgen.toml").write_text(config, encoding="utf-8")
+    result = run("publish", *args)
+    assert result.exit_code == 2 and "TLP:RED is never released" in result.stderr
+    assert sum("TLP:RED" in line for line in result.stderr.splitlines()) == 1
