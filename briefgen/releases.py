@@ -50,6 +50,22 @@ def marking_of(portion: object, base: Handling) -> Handling:
     return own if isinstance(own, Handling) else base
 
 
+def portion_markings(brief: Brief) -> list[Handling]:
+    """Every marking a portion of the brief carries itself (tearlines included)."""
+    portions: list[object] = [
+        *brief.key_claims,
+        *brief.sections,
+        *brief.implications,
+        *brief.figures,
+        *(f for s in brief.sections for f in s.figures),
+        *brief.sources,
+        *brief.recommendations,
+        *brief.indicators,
+    ]
+    own = [getattr(p, "handling", None) for p in portions]
+    return [h for h in own if isinstance(h, Handling)] + [t.handling for t in brief.tearline]
+
+
 def _kept(items: Iterable[P], base: Handling, level: Handling, shown: list[Handling]) -> list[P]:
     """The items at or below `level`, in their order; their markings noted in `shown` (for the banner)."""
     kept = []
