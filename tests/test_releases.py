@@ -467,3 +467,91 @@ def test_a_red_wiki_is_refused(workspace: Path, config: str, args: tuple[str, ..
     result = run("publish", *args)
     assert result.exit_code == 2 and "TLP:RED is never released" in result.stderr
     assert sum("TLP:RED" in line for line in result.stderr.splitlines()) == 1
+
+
+# --- digests and mail -----------------------------------------------------------------------------
+
+
+def message_text(data: bytes) -> str:
+    """Everything a recipient gets: headers, every part decoded, PDF attachments as text and metadata."""
+    import email
+    import tempfile
+    from email import policy
+
+    parsed = email.message_from_bytes(data, policy=policy.default)
+    texts = [str(value) for value in parsed.values()]
+    for part in parsed.walk():
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True) or b""
+        texts.append(part.get_filename() or "")
+        if part.get_content_type() == "application/pdf":
+            with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+                handle.write(payload)
+                handle.flush()
+                texts.append(pdf_text(Path(handle.name)))
+        else:
+            texts.append(payload.decode("utf-8", "replace"))
+    return "\n".join(texts)
+
+
+def test_each_list_gets_its_level_and_nothing_above(workspace: Path) -> None:
+    import json
+
+    from tests.conftest import run
+    from tests.test_mail import Recorder, smtp_server
+
+    corpus = corpus_workspace(workspace)
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        settings = {"host": "127.0.0.1", "port": port, "security": "none", "sender": "Desk <d@example.org>"}
+        lines = ["[mail]", *(f"{key} = {json.dumps(value)}" for key, value in settings.items())]
+        lines += ["[mail.lists]", 'green = ["g@example.org"]', 'clear = ["c@example.org"]']
+        lines += ['amber = ["a@example.org"]', "[mail.release]", 'clear = "TLP:CLEAR"', 'amber = "TLP:AMBER"']
+        (workspace / "briefgen.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = run(
+            "digest", "--week", "2025-W41", "--mail", "--to", "green", "--to", "clear", "--to", "amber"
+        )
+        assert result.exit_code == 0, result.stderr
+        # the full digest is TLP:AMBER+STRICT: no list may have it
+        refused = run("mail", "digest-2025-W41", "--to", "amber")
+        assert refused.exit_code == 2
+        assert "digest-2025-W41 is TLP:AMBER+STRICT, above the TLP:AMBER of list 'amber'" in refused.stderr
+        assert run("mail", "digest-2025-W41-tlp-green", "--to", "clear").exit_code == 2
+    by_list = {r.rcpt_tos[0][0]: r for r in recorder.received}
+    assert len(recorder.received) == 3, result.stdout
+    assert sorted(by_list) == ["a", "c", "g"]
+    for who, level in (("g", G), ("c", C), ("a", A)):
+        text = message_text(by_list[who].data)
+        assert f"[{level.value}]" in by_list[who].message["Subject"] or level is A
+        assert f"{level.value} release" in by_list[who].message["Subject"]
+        for brief_id, (base, own) in corpus.items():
+            assert leaked(text, own, base, level) == [], (who, brief_id)
+    # every digest file of every release, all formats and figure copies
+    folder = workspace / "build" / "digest"
+    for level in (G, C, A):
+        files = [p for p in folder.rglob("*") if p.is_file() and level.slug in p.as_posix()]
+        assert {p.suffix for p in files} >= {".pdf", ".html", ".md", ".json"}
+        text = "\n".join(
+            [p.as_posix() for p in files]
+            + [pdf_text(p) if p.suffix == ".pdf" else p.read_text("utf-8", "replace") for p in files]
+        )
+        for brief_id, (base, own) in corpus.items():
+            assert leaked(text, own, base, level) == [], (level, brief_id)
+
+
+def test_digest_release_and_red_lists(workspace: Path) -> None:
+    from tests.conftest import run
+
+    corpus_workspace(workspace)
+    result = run("digest", "--week", "2025-W41", "--release", "TLP:CLEAR")
+    assert result.exit_code == 0, result.stderr
+    assert "digest-2025-W41-tlp-clear: 2 briefs, TLP:CLEAR" in result.stdout
+    assert run("digest", "--week", "2025-W41", "--release", "TLP:RED").exit_code == 2
+    (workspace / "briefgen.toml").write_text(
+        '[mail]\nsender = "d@example.org"\n[mail.lists]\nall = ["x@example.org"]\n'
+        '[mail.release]\nall = "TLP:RED"\n',
+        encoding="utf-8",
+    )
+    result = run("digest", "--week", "2025-W41", "--mail", "--to", "all")
+    assert result.exit_code == 2 and "TLP:RED is never released" in result.stderr

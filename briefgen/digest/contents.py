@@ -23,13 +23,13 @@ class DigestItem:
     view: dict[str, Any]
 
     @property
-    def top_implication(self) -> Implication:
+    def top_implication(self) -> Implication | None:
         """The implication judged most likely (the first when none has a likelihood): the glance page
-        shows one per brief."""
+        shows one per brief. None for a release that holds no implication."""
         scale = list(Likelihood)
         rated = [i for i in self.brief.implications if i.likelihood is not None]
         if not rated:
-            return self.brief.implications[0]
+            return self.brief.implications[0] if self.brief.implications else None
         return max(rated, key=lambda i: scale.index(i.likelihood) if i.likelihood else -1)
 
     @property
