@@ -555,3 +555,56 @@ def test_digest_release_and_red_lists(workspace: Path) -> None:
     )
     result = run("digest", "--week", "2025-W41", "--mail", "--to", "all")
     assert result.exit_code == 2 and "TLP:RED is never released" in result.stderr
+
+
+# --- check ----------------------------------------------------------------------------------------
+
+
+def test_check_rules_for_markings(workspace: Path) -> None:
+    from tests.conftest import run
+
+    for path in (workspace / "briefs").glob("*.yaml"):
+        path.unlink()
+    (workspace / "briefgen.toml").write_text('releases = ["TLP:CLEAR"]\n', encoding="utf-8")
+    text = """\
+title: Marked
+date: 2025-10-10
+handling: TLP:GREEN
+bluf: Bottom line.
+key_claims:
+  - text: A claim.
+    confidence: moderate
+    handling: TLP:CLEAR
+    sources: [green]
+  - text: Another.
+    confidence: low
+    handling: TLP:AMBER
+    sources: [green]
+context: Context.
+implications:
+  - for: Ukraine
+    text: Pressure grows.
+sources:
+  - {id: green, title: Green report, reliability: B, credibility: 2}
+"""
+    (workspace / "briefs" / "marked.yaml").write_text(text, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(
+        line.startswith("briefs/marked.yaml:12:15: error:")
+        and "TLP:AMBER is above the brief's marking TLP:GREEN" in line
+        and "[portion-above-banner]" in line
+        for line in lines
+    ), lines
+    assert any(
+        "briefs/marked.yaml:4:7: warning:" in line and "[release-without-bluf]" in line for line in lines
+    )
+    fixed = text.replace("    handling: TLP:AMBER\n", "").replace(
+        "bluf: Bottom line.\n", "bluf: Bottom line.\ntearline:\n  - {handling: TLP:CLEAR, bluf: Open line.}\n"
+    )
+    (workspace / "briefs" / "marked.yaml").write_text(fixed, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 0, result.stderr
+    assert "[claim-source-withheld]" in result.stderr and "key_claims[0].sources" in result.stderr
+    assert "portion-above-banner" not in result.stderr and "release-without-bluf" not in result.stderr
