@@ -608,3 +608,29 @@ sources:
     assert result.exit_code == 0, result.stderr
     assert "[claim-source-withheld]" in result.stderr and "key_claims[0].sources" in result.stderr
     assert "portion-above-banner" not in result.stderr and "release-without-bluf" not in result.stderr
+
+
+# --- serve ----------------------------------------------------------------------------------------
+
+
+def test_serve_previews_a_release_labelled(tmp_path: Path) -> None:
+    from briefgen.serve import PreviewServer
+    from tests.conftest import copy_workspace
+    from tests.test_preview import get
+
+    root = copy_workspace(tmp_path)
+    corpus = corpus_workspace(root)
+    first = next(iter(corpus))
+    base, own = corpus[first]
+    with PreviewServer(root, "127.0.0.1", 0) as preview:
+        preview.start()
+        full = get(preview, f"/briefs/{first}.html")
+        green = get(preview, f"/briefs/{first}.html?release=TLP:GREEN")
+        bad = get(preview, f"/briefs/{first}.html?release=TLP:RED")
+        absent = get(preview, f"/briefs/{list(corpus)[2]}.html?release=tlp:clear")
+    assert full.status == 200 and "zqb0claim01x" in full.text and "Preview of the" not in full.text
+    assert green.status == 200
+    assert '<p class="preview-release" role="note">Preview of the TLP:GREEN release</p>' in green.text
+    assert leaked(green.text, own, base, G) == [] and missing(green.text, own, base, G) == []
+    assert bad.status == 400 and "TLP:RED is never released" in bad.text
+    assert absent.status == 404 and "not in the TLP:CLEAR release" in absent.text
