@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
-from briefgen.model import Brief, Implication, KeyClaim
+from briefgen.model import Brief, Implication, KeyClaim, text_of
 
 SAME_ITEM = 70.0
 """Similarity (0–100) from which two claims, implications or indicators are one item, reworded.
@@ -227,9 +227,13 @@ def compare(old: Brief, new: Brief) -> Changes:
                 )
             )
 
-    indicator_pairs = _pair(old.indicators, new.indicators, lambda text: text)
+    old_indicators, new_indicators = (
+        [text_of(i) for i in old.indicators],
+        [text_of(i) for i in new.indicators],
+    )
+    indicator_pairs = _pair(old_indicators, new_indicators, lambda text: text)
     indicators_added, indicators_removed = _added_removed(
-        old.indicators, new.indicators, indicator_pairs, _words
+        old_indicators, new_indicators, indicator_pairs, _words
     )
 
     known = {s.id for s in old.sources} | {s.url for s in old.sources if s.url}

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from briefgen.errors import ConfigError
 from briefgen.model import Handling
@@ -44,6 +44,22 @@ class Config(BaseModel):
         ),
     )
     bluf_max_words: int = Field(120, gt=0, description="`briefgen check` warns about a longer BLUF.")
+    releases: list[Handling] = Field(
+        default_factory=list,
+        description="Release levels every build also writes, to <out>/<level-slug>/ (never TLP:RED).",
+    )
+
+    @field_validator("releases")
+    @classmethod
+    def _never_red(cls, value: list[Handling]) -> list[Handling]:
+        return never_red(value)
+
+
+def never_red(levels: list[Handling]) -> list[Handling]:
+    """Release levels as a channel may have them: TLP:RED never leaves by a channel."""
+    if Handling.RED in levels:
+        raise ValueError("TLP:RED is never released to a channel: choose a lower level")
+    return list(dict.fromkeys(levels))
 
 
 class Workspace(BaseModel):

@@ -12,7 +12,7 @@ import ipaddress
 import re
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -116,6 +116,33 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
 
 
+def _portion_handling() -> Any:
+    return Field(
+        None,
+        description="Portion marking (TLP) when it differs from the brief's; releases below it leave it out.",
+    )
+
+
+class Marked(Strict):
+    """A recommendation or indicator with its own portion marking (a plain string has the brief's)."""
+
+    text: Markdown = Field(description="The recommendation or indicator (inline Markdown).")
+    handling: Handling | None = _portion_handling()
+
+
+def text_of(item: str | Marked) -> str:
+    """The text of a recommendation or indicator, plain string or `{text, handling}`."""
+    return item if isinstance(item, str) else item.text
+
+
+class Tearline(Strict):
+    """The releasable bottom line (and context) for readers at a lower marking than the brief's."""
+
+    handling: Handling = Field(description="The marking this BLUF and context may be released at.")
+    bluf: Markdown = Field(description="Bottom line up front for that level (Markdown).")
+    context: Markdown | None = Field(None, description="Context for that level (Markdown).")
+
+
 class KeyClaim(Strict):
     """What the source asserts, in the analyst's words, with the source's own words behind it."""
 
@@ -126,6 +153,7 @@ class KeyClaim(Strict):
     )
     confidence: Confidence = Field(description="Confidence in the claim's accuracy: high, moderate or low.")
     sources: list[Slug] = Field(default_factory=list, description="Ids of entries in `sources`.")
+    handling: Handling | None = _portion_handling()
 
 
 def workspace_path(value: str) -> str:
@@ -155,6 +183,7 @@ class Figure(Strict):
     width: float | None = Field(
         None, gt=0, le=1, description="Share of the text width, e.g. 0.5 for half (rounded to 5%)."
     )
+    handling: Handling | None = _portion_handling()
 
 
 class Section(Strict):
@@ -165,6 +194,7 @@ class Section(Strict):
     points: list[Markdown] = Field(default_factory=list, description="Key points (inline Markdown).")
     quotes: list[Text] = Field(default_factory=list, description="Exact quotes from the section.")
     figures: list[Figure] = Field(default_factory=list, description="Figures shown in this section.")
+    handling: Handling | None = _portion_handling()
 
 
 class Implication(Strict):
@@ -175,6 +205,7 @@ class Implication(Strict):
     likelihood: Likelihood | None = Field(
         None, description="ICD 203 likelihood, if the implication is a forecast."
     )
+    handling: Handling | None = _portion_handling()
 
 
 class Assumption(Strict):
@@ -275,6 +306,7 @@ class Source(Strict):
     credibility: Literal[1, 2, 3, 4, 5, 6] | None = Field(
         None, description="Information credibility, 1 (confirmed) to 6 (cannot be judged)."
     )
+    handling: Handling | None = _portion_handling()
 
     @field_validator("file")
     @classmethod
@@ -322,6 +354,9 @@ class Brief(Strict):
         "en", description="Language of the brief (BCP 47), e.g. en, fr, ar."
     )
     bluf: Markdown = Field(description="Bottom line up front (Markdown).")
+    tearline: list[Tearline] = Field(
+        default_factory=list, description="Releasable BLUF and context for lower markings than the brief's."
+    )
     key_claims: list[KeyClaim] = Field(min_length=1)
     context: Markdown = Field(description="Background a reader needs (Markdown).")
     figures: list[Figure] = Field(default_factory=list, description="Figures shown after the context.")
@@ -336,7 +371,11 @@ class Brief(Strict):
     changes: Markdown | None = Field(
         None, description="Why judgments moved since the brief this one `supersedes` (Markdown)."
     )
-    recommendations: list[Markdown] = Field(default_factory=list)
-    indicators: list[Markdown] = Field(default_factory=list, description="What to watch for.")
+    recommendations: list[Markdown | Marked] = Field(
+        default_factory=list, description="What to do: a string, or `{text, handling}` for a marked one."
+    )
+    indicators: list[Markdown | Marked] = Field(
+        default_factory=list, description="What to watch for: a string, or `{text, handling}`."
+    )
     sources: list[Source] = Field(default_factory=list)
     tags: list[Tag] = Field(default_factory=list)

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from briefgen import markup
 from briefgen.dates import longdate
+from briefgen.model import text_of
 from briefgen.problems import Problem, display_path
 
 BUILTIN_PREFIX = "builtin"
@@ -91,6 +92,13 @@ def _anchor(context: Context, name: str) -> str:
     return f"{context.get('page', '')}#{name}"
 
 
+def _marking(item: object) -> str:
+    """A portion's own marking as analysts write it in front of the portion, `(TLP:AMBER)`; "" for
+    a portion without one (a plain string included), which has the brief's marking."""
+    handling = getattr(item, "handling", None)
+    return f"({handling.value})" if handling is not None else ""
+
+
 def _yaml(data: object) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
 
@@ -118,9 +126,10 @@ class Templates:
             mdcode=markup.to_code_span,
             longdate=longdate,
             yaml=_yaml,
+            text_of=text_of,
         )
         self.env.globals["css"] = self.css
-        self.env.globals.update(heading=_heading, anchor=_anchor)
+        self.env.globals.update(heading=_heading, anchor=_anchor, marking=_marking)
 
     def css(self, name: str) -> Markup:
         """Stylesheet text, trusted like templates; inlined so each page is self-contained."""

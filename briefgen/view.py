@@ -14,10 +14,14 @@ from briefgen.changes import compare
 from briefgen.config import Config
 from briefgen.figures import show_figures
 from briefgen.model import Brief, Handling
+from briefgen.releases import portion_markings
 
 
 def handling_of(brief: Brief, config: Config) -> Handling:
-    return brief.handling or config.handling
+    """The banner: the brief's marking, raised to its highest portion's when one is above it (a
+    `portion-above-banner` error in `check`), so no channel ever takes a page for lower than it is."""
+    base = brief.handling or config.handling
+    return max([base, *portion_markings(brief)], key=lambda h: h.rank)
 
 
 def prepare(brief: Brief, config: Config, root: Path, previous: Brief | None = None) -> dict[str, Any]:

@@ -230,6 +230,9 @@ def configure(root: Path, port: int, **settings: object) -> None:
         "[mail.lists]",
         'team = ["Ann Analyst <ann@example.org>", "bob@example.org"]',
         'ops = ["ops@example.org"]',
+        "[mail.release]",  # the week's digest is TLP:AMBER: these lists may have it as it is
+        'team = "TLP:AMBER"',
+        'ops = "TLP:AMBER"',
     ]
     (root / "briefgen.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

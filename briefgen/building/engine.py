@@ -28,6 +28,7 @@ from briefgen.building.worker import asset_folder
 from briefgen.config import FORMATS, Format, Workspace
 from briefgen.errors import unplaced
 from briefgen.loading import discover, unfound
+from briefgen.model import Handling
 from briefgen.outcome import Outcome, failed
 from briefgen.problems import Problem
 from briefgen.templates import Templates
@@ -56,21 +57,24 @@ class BuildReport:
         return sum(len(r.written) for r in self.results)
 
 
-def _prune(manifest: Manifest, seen: set[str], out: Path, report: BuildReport) -> None:
-    """Outputs of briefs that no longer exist: delete them (only files the manifest says we wrote).
+def _prune(
+    manifest: Manifest, gone: set[str], out: Path, report: BuildReport, why: str = "its brief is gone"
+) -> None:
+    """Outputs of briefs that no longer exist (or are no longer in this release): delete them (only
+    files the manifest says we wrote).
 
     One that cannot be deleted (a read-only folder) stays in the manifest, so a later build retries.
     """
-    for source in sorted(set(manifest.entries) - seen):
+    for source in sorted(gone & set(manifest.entries)):
         entry = manifest.entries.pop(source)
         for fmt, (relative, _) in list(entry.outputs.items()):
             try:
                 if (out / relative).is_file():
                     (out / relative).unlink()
-                    report.notes.append(f"removed {relative} (its brief is gone)")
+                    report.notes.append(f"removed {relative} ({why})")
                 del entry.outputs[fmt]
             except OSError as error:
-                message = f"could not remove {relative} (its brief is gone): {error.strerror or error}"
+                message = f"could not remove {relative} ({why}): {error.strerror or error}"
                 report.warnings.append(unplaced(message, severity="warning"))
         if entry.outputs:
             manifest.entries[source] = entry
@@ -119,12 +123,19 @@ def build(
     jobs: int | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_result: Callable[[Outcome], None] | None = None,
+    release: Handling | None = None,
 ) -> BuildReport:
-    """Build the workspace (or PATHS); `on_start(to_build, up_to_date)` and `on_result` report progress."""
+    """Build the workspace (or PATHS); `on_start(to_build, up_to_date)` and `on_result` report progress.
+
+    `release`: build the version for that level instead, into `<out>/<level-slug>/` with its own
+    manifest (so it is incremental on its own); each brief is cut by `releases.release` in the plan,
+    before any worker sees it, and a brief without a BLUF at the level is one note line."""
     started = time.perf_counter()
     config = workspace.config
     chosen: list[Format] = list(formats or config.formats)
     out = (out or workspace.root / config.out).absolute()
+    if release is not None:
+        out = out / release.slug
     files, missing = discover(workspace, paths)
     manifest, note = Manifest.load(out)
     report = BuildReport([], 0.0)
@@ -132,10 +143,14 @@ def build(
         report.warnings.append(unplaced(note, severity="warning"))
     _clean_temporaries(out)
     templates = Templates(workspace.root)
-    print_ = fingerprint(workspace, templates)
-    plan = make_plan(workspace, files, manifest, chosen, out, print_, force)
+    print_ = fingerprint(workspace, templates, release)
+    plan = make_plan(workspace, files, manifest, chosen, out, print_, force, release)
     if not paths:
-        _prune(manifest, plan.seen, out, report)
+        _prune(manifest, set(manifest.entries) - plan.seen, out, report)
+    if release is not None:
+        for source in plan.left_out:
+            report.notes.append(f"{source}: not in the {release.value} release (no BLUF at that level)")
+        _prune(manifest, set(plan.left_out), out, report, f"not in the {release.value} release")
     report.skipped = plan.skipped
     if on_start:
         on_start(len(plan.tasks), plan.skipped)

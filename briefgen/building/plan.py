@@ -17,19 +17,24 @@ from briefgen.config import Format, Workspace
 from briefgen.figures import figure_locations
 from briefgen.lineage import Lineage
 from briefgen.loading import Ids, LoadedBrief, read_one
+from briefgen.model import Brief, Handling
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
+from briefgen.releases import release
 from briefgen.templates import Templates
 
 
-def fingerprint(workspace: Workspace, templates: Templates) -> str:
-    """What every output shares: templates and CSS in use, the settings that shape output, versions."""
-    settings = workspace.config.model_dump_json(exclude={"briefs", "out", "formats", "pdf_timeout"})
+def fingerprint(workspace: Workspace, templates: Templates, level: Handling | None = None) -> str:
+    """What every output shares: templates and CSS in use, the settings that shape output, versions,
+    and the release level (None: the full version)."""
+    settings = workspace.config.model_dump_json(
+        exclude={"briefs", "out", "formats", "pdf_timeout", "releases"}
+    )
     try:
         weasyprint = metadata.version("weasyprint")
     except metadata.PackageNotFoundError:
         weasyprint = "absent"
-    parts = [templates.fingerprint(), settings, __version__, weasyprint]
+    parts = [templates.fingerprint(), settings, __version__, weasyprint, level.value if level else "full"]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -37,13 +42,14 @@ ASSET_PREFIX = "md-asset:"
 """Manifest outputs named so are a Markdown page's figure copies (`md/assets/<id>/<name>`)."""
 
 
-def references(workspace: Workspace, item: LoadedBrief) -> dict[str, FileState]:
+def references(workspace: Workspace, item: LoadedBrief | Brief) -> dict[str, FileState]:
     """Workspace files the brief points at (source copies, figures); only those inside the workspace
-    count (or are ever read)."""
+    count (or are ever read). A release's are its cut brief's: its manifest names no withheld file."""
     root = workspace.root.resolve()
+    brief = item if isinstance(item, Brief) else item.brief
     deps: dict[str, FileState] = {}
-    files = [source.file for source in item.brief.sources if source.file]
-    files += [figure.file for _, figure in figure_locations(item.brief)]
+    files = [source.file for source in brief.sources if source.file]
+    files += [figure.file for _, figure in figure_locations(brief)]
     for file in files:
         try:
             path = (root / file).resolve()
@@ -86,6 +92,8 @@ class Plan:
     failed: list[Outcome] = field(default_factory=list)
     skipped: int = 0
     seen: set[str] = field(default_factory=set)
+    left_out: list[str] = field(default_factory=list)
+    """Briefs (their sources) that have no BLUF at the release's level: not part of that release."""
 
 
 def stale_formats(entry: Entry, formats: list[Format], out: Path, key: str) -> list[Format]:
@@ -112,7 +120,9 @@ def make_plan(
     out: Path,
     print_: str,
     force: bool,
+    level: Handling | None = None,
 ) -> Plan:
+    """`level`: plan the release for that level (each brief cut by `release` before a worker sees it)."""
     plan = Plan()
     ids = Ids()
     root = workspace.root
@@ -138,21 +148,32 @@ def make_plan(
             result.problems.append(Problem(source, 1, 1, f"cannot read file: {error}"))
             plan.failed.append(result)
             continue
+        brief = item.brief
+        if level is not None:
+            cut = release(brief, level, workspace.config.handling)
+            if cut is None:
+                plan.left_out.append(source)
+                continue
+            brief = cut
         old_outputs = dict(known.outputs) if known else {}
-        deps = references(workspace, item)
+        deps = references(workspace, brief)
         previous = lineage.predecessor(item.brief.supersedes).loaded if item.brief.supersedes else None
+        earlier = previous.brief if previous else None
+        if earlier is not None and level is not None:  # its "Changes since" section is at the level too
+            earlier = release(earlier, level, workspace.config.handling)
         if item.brief.supersedes:  # its "Changes since" section is made from the superseded brief
             found = lineage.paths.get(item.brief.supersedes)
             if found is not None:
                 add_files(deps, root, {display_path(found, root)})
         if known:  # the files its last PDF loaded (a template's logo) are inputs still
-            add_files(deps, root, set(known.deps) - set(deps))
+            withheld = set(references(workspace, item)) - set(deps) if level is not None else set()
+            add_files(deps, root, set(known.deps) - set(deps) - withheld)
         entry = Entry(item.brief.id, state, deps, old_outputs)
         stale = formats if force else stale_formats(entry, formats, out, entry.key(print_))
         if not stale:
             manifest.entries[source] = entry
             plan.skipped += 1
             continue
-        task = worker.Task(source, item.brief, stale, out, previous.brief if previous else None)
+        task = worker.Task(source, brief, stale, out, earlier)
         plan.tasks.append((task, entry, entry.key(print_)))
     return plan

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.checking import dates, figures, headings, language, quotes, sources, text, tradecraft
+from briefgen.checking import dates, figures, headings, language, markings, quotes, sources, text, tradecraft
 from briefgen.checking.context import BriefContext
 from briefgen.config import Workspace
 from briefgen.lineage import Lineage
@@ -28,6 +28,8 @@ FAMILIES: tuple[Callable[[BriefContext], None], ...] = (
     tradecraft.check_sourcing,
     tradecraft.check_reasoning,
     tradecraft.check_lineage,
+    markings.check_banner,
+    markings.check_releases,
 )
 """The rule families, in the order they run over each brief."""
 

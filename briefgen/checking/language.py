@@ -8,7 +8,7 @@ from typing import Any
 
 from briefgen.checking.context import BriefContext
 from briefgen.loading import Loc
-from briefgen.model import Likelihood
+from briefgen.model import Likelihood, text_of
 
 SCALE = [str(term) for term in Likelihood]
 _OFF_SCALE: list[tuple[str, str]] = [
@@ -110,7 +110,7 @@ def _analyst_text(brief: Any) -> Iterator[tuple[Loc, str]]:
         yield ("implications", i, "text"), implication.text
     for name in ("recommendations", "indicators"):
         for i, item in enumerate(getattr(brief, name)):
-            yield (name, i), item
+            yield ((name, i) if isinstance(item, str) else (name, i, "text")), text_of(item)
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:

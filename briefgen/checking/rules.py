@@ -75,5 +75,14 @@ RULES: dict[str, Rule] = {
         "warning", "a figure's alt text is its file name or an empty word such as 'image'"
     ),
     "figure-unsourced": Rule("warning", "a figure has neither `source` nor `credit`"),
+    "portion-above-banner": Rule(
+        "error", "a portion's or tearline's `handling` is above the brief's own marking (the banner)"
+    ),
+    "release-without-bluf": Rule(
+        "warning", "a release named in the config (`releases`) cannot include the brief: no BLUF at its level"
+    ),
+    "claim-source-withheld": Rule(
+        "warning", "a claim kept in a configured release loses all its sources there (shown unsourced)"
+    ),
 }
 """Rule id → severity and what it catches; docs/checking.md is generated from it."""

@@ -14,8 +14,10 @@ import click
 from briefgen.building import BuildReport, build, default_jobs
 from briefgen.config import FORMATS, Format, Workspace, find_workspace
 from briefgen.errors import BriefgenError, ExitCode, exit_codes_help, show_problems
+from briefgen.model import Handling
 from briefgen.outcome import Outcome
 from briefgen.problems import printable
+from briefgen.releases import parse_level
 
 
 def parse_formats(value: str | None) -> list[Format] | None:
@@ -31,11 +33,23 @@ def parse_formats(value: str | None) -> list[Format] | None:
     return list(dict.fromkeys(chosen))  # type: ignore[arg-type]
 
 
+def parse_releases(values: tuple[str, ...]) -> list[Handling]:
+    """`--release LEVEL` values; a bad level or TLP:RED is a usage error (exit 2)."""
+    levels = []
+    for value in values:
+        try:
+            levels.append(parse_level(value))
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="'--release'") from None
+    return list(dict.fromkeys(levels))
+
+
 class Progress:
     """A bar on a terminal, one line per brief otherwise, nothing but errors with --quiet."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, label: str = "") -> None:
         self.quiet = quiet
+        self.label = label
         self.bar: object | None = None
         self._bar_cm: object | None = None
 
@@ -56,7 +70,7 @@ class Progress:
             self.bar.update(1)  # type: ignore[attr-defined]
         elif not self.quiet and result.ok:
             click.echo(
-                f"built {printable(result.source)} → {', '.join(result.written)}",
+                f"built {printable(result.source)}{self.label} → {', '.join(result.written)}",
                 err=True,
             )
 
@@ -103,28 +117,37 @@ def run_once(
     force: bool,
     jobs: int | None,
     quiet: bool,
-) -> BuildReport:
-    progress = Progress(quiet)
-    try:
-        report = build(
-            workspace,
-            paths,
-            formats,
-            out,
-            force=force,
-            jobs=jobs,
-            on_start=progress.start,
-            on_result=progress.result,
-        )
-    finally:
-        progress.close()
-    show_problems(report.warnings)
-    for note in report.notes:
-        if not quiet:
-            click.echo(printable(note), err=True)
-    if not quiet or report.failed:
-        click.echo(summary(report))
-    return report
+    releases: list[Handling] | None = None,
+) -> bool:
+    """The full version (unless `releases` names the versions to build instead), then every release
+    level the config asks for; True when a brief failed."""
+    targets: list[Handling | None] = list(releases) if releases else [None, *workspace.config.releases]
+    any_failed = False
+    for level in dict.fromkeys(targets):
+        label = f" ({level.value})" if level else ""
+        progress = Progress(quiet, label)
+        try:
+            report = build(
+                workspace,
+                paths,
+                formats,
+                out,
+                force=force,
+                jobs=jobs,
+                on_start=progress.start,
+                on_result=progress.result,
+                release=level,
+            )
+        finally:
+            progress.close()
+        show_problems(report.warnings)
+        for note in report.notes:
+            if not quiet:
+                click.echo(printable(note), err=True)
+        if not quiet or report.failed:
+            click.echo(f"{level.value}: {summary(report)}" if level else summary(report))
+        any_failed = any_failed or bool(report.failed)
+    return any_failed
 
 
 @click.command(epilog=exit_codes_help(ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE, ExitCode.INTERRUPTED))
@@ -148,6 +171,13 @@ def run_once(
     type=click.IntRange(min=1),
     help=f"Parallel PDF workers (default: CPU count, here {default_jobs()}).",
 )
+@click.option(
+    "--release",
+    "releases",
+    metavar="LEVEL",
+    multiple=True,
+    help="Build the version for LEVEL (e.g. TLP:GREEN) into <out>/<level-slug>/ instead; repeatable.",
+)
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 @click.option(
     "-w",
@@ -162,6 +192,7 @@ def build_command(
     out: Path | None,
     paper: str | None,
     jobs: int | None,
+    releases: tuple[str, ...],
     force: bool,
     watch: bool,
     quiet: bool,
@@ -171,9 +202,11 @@ def build_command(
     PATHS are brief files or folders; by default every *.yaml under briefs/. Only briefs whose
     inputs changed since the last build are rebuilt (--force rebuilds all); outputs of deleted
     briefs are removed. A brief with errors is reported (file:line:column) and skipped; the others
-    are still built.
+    are still built. `releases = [...]` in briefgen.toml adds those release versions to every build;
+    --release builds only the named ones.
     """
     chosen = parse_formats(formats)
+    levels = parse_releases(releases)
     workspace = _with_options(find_workspace(), paper)
 
     def rebuild() -> None:
@@ -184,11 +217,11 @@ def build_command(
         except BriefgenError as error:
             error.show()
             return
-        run_once(current, paths, chosen, out, False, jobs, quiet)
+        run_once(current, paths, chosen, out, False, jobs, quiet, levels)
 
     try:
         with _terminate_as_interrupt():
-            report = run_once(workspace, paths, chosen, out, force, jobs, quiet)
+            any_failed = run_once(workspace, paths, chosen, out, force, jobs, quiet, levels)
             if watch:
                 from briefgen.building.watching import watch_and_rebuild
 
@@ -201,4 +234,4 @@ def build_command(
             "interrupted: outputs are complete old or new versions; run the build again to finish", err=True
         )
         sys.exit(ExitCode.INTERRUPTED)
-    sys.exit(ExitCode.FAILED if report.failed else ExitCode.OK)
+    sys.exit(ExitCode.FAILED if any_failed else ExitCode.OK)

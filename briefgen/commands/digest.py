@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -9,12 +10,13 @@ from pathlib import Path
 import click
 
 from briefgen.commands.mail import send_digest
-from briefgen.config import find_workspace
+from briefgen.config import Workspace, find_workspace
 from briefgen.digest import Period, Selection, build_digest, open_digest, range_period, week_period
 from briefgen.errors import BriefError, ExitCode, exit_codes_help, show_problems, unplaced
 from briefgen.mail import mail_config, recipients_of
-from briefgen.model import Status
+from briefgen.model import Handling, Status
 from briefgen.problems import display_path
+from briefgen.releases import parse_level
 
 
 def _period(week: str | None, since: dt.datetime | None, until: dt.datetime | None) -> Period:
@@ -75,6 +77,12 @@ def _period(week: str | None, since: dt.datetime | None, until: dt.datetime | No
     "--dry-run", is_flag=True, help="With --mail: write the .eml next to the digest instead of sending."
 )
 @click.option("--resend", is_flag=True, help="With --mail: send even if the ledger says it was sent already.")
+@click.option(
+    "--release",
+    "level",
+    metavar="LEVEL",
+    help="Build the release digest for LEVEL (e.g. TLP:GREEN); with --mail each list gets its own level.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 def digest(
     week: str | None,
@@ -87,6 +95,7 @@ def digest(
     lists: tuple[str, ...],
     dry_run: bool,
     resend: bool,
+    level: str | None,
     quiet: bool,
 ) -> None:
     """Collect a period's briefs into build/digest/<name>.{pdf,html,md}.
@@ -97,7 +106,9 @@ def digest(
     A brief superseded by another in the same digest is left out.
 
     With --mail --to LIST the digest is then mailed as `briefgen mail` does (see its --help), but
-    only when every brief could be read.
+    only when every brief could be read. Each list gets the release for its level ([mail.release],
+    default TLP:GREEN): that version is built (digest-2025-W41-tlp-green) and sent to it.
+    --release LEVEL builds one release digest.
 
     A brief that cannot be read makes the exit code 1: the digest holds the others, and is not
     mailed. No brief matched is 3: no digest written, nothing to mail. 4 and 5 are as for
@@ -107,12 +118,50 @@ def digest(
         raise click.UsageError("--to, --dry-run and --resend go with --mail")
     if mail_it and not lists:
         raise click.UsageError("--mail needs at least one --to LIST")
-    selection = Selection(_period(week, since, until), tuple(tags), Status(status) if status else None)
+    try:
+        chosen = parse_level(level) if level else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--release'") from None
+    if mail_it and chosen is not None:
+        raise click.UsageError("--release does not go with --mail: each list gets the release for its level")
+    base = Selection(_period(week, since, until), tuple(tags), Status(status) if status else None, chosen)
     workspace = find_workspace()
-    if mail_it:  # a broken [mail] table or an unknown list stops the job before the slow part
-        settings = mail_config(workspace)
-        for list_name in lists:
-            recipients_of(settings, list_name, workspace)
+    if not mail_it:
+        _, code = _one_digest(workspace, base, out, quiet)
+        sys.exit(code)
+    settings = mail_config(workspace)  # a broken [mail] table or an unknown list stops the job early
+    for list_name in lists:
+        recipients_of(settings, list_name, workspace)
+    full, code = _one_digest(workspace, base, out, quiet, mailing=True)
+    if full is None:
+        sys.exit(code)
+    folder = out or workspace.root / workspace.config.out
+    built = open_digest(full, folder)
+    # A list whose level is at or above everything in the digest gets it as it is; any other list
+    # gets the release for its level, built from the briefs cut to it.
+    by_level: dict[Handling | None, list[str]] = {}  # None: the digest as built
+    for list_name in dict.fromkeys(lists):
+        level: Handling | None = settings.level_of(list_name)
+        if level is not None and built.manifest.handling.rank <= level.rank:
+            level = None
+        by_level.setdefault(level, []).append(list_name)
+    for level, names in by_level.items():
+        version = built
+        if level is not None:
+            release = dataclasses.replace(base, release=level)
+            made, made_code = _one_digest(workspace, release, out, quiet, mailing=True)
+            if made is None:
+                code = max(code, made_code)
+                continue
+            version = open_digest(made, folder)
+        code = max(code, send_digest(workspace, version, names, dry_run=dry_run, resend=resend, quiet=quiet))
+    sys.exit(code)
+
+
+def _one_digest(
+    workspace: Workspace, selection: Selection, out: Path | None, quiet: bool, mailing: bool = False
+) -> tuple[Path | None, int]:
+    """Build one digest; its manifest's path (None: nothing to mail) and the exit code so far."""
     outcome, made = build_digest(workspace, selection, out)
     show_problems(outcome.problems)
     if made is None:
@@ -121,9 +170,9 @@ def digest(
                 f"no digest: no readable brief {selection.describe()}, and some briefs could not be read",
                 err=True,
             )
-            sys.exit(ExitCode.FAILED)
+            return None, ExitCode.FAILED
         click.echo(f"no digest: no brief {selection.describe()}; nothing written, nothing to mail", err=True)
-        sys.exit(ExitCode.NOTHING_MATCHED)
+        return None, ExitCode.NOTHING_MATCHED
     if not quiet:
         files = ", ".join(
             display_path(path, workspace.root) for kind, path in outcome.written.items() if kind != "json"
@@ -131,12 +180,9 @@ def digest(
         count = len(made.items)
         click.echo(f"{made.name}: {count} brief{'s' if count != 1 else ''}, {made.handling} → {files}")
     if not outcome.ok:
-        if mail_it:
+        if mailing:
             errors = len(outcome.errors)
             advice = f"fix them, or send this digest anyway with `briefgen mail {made.name}`"
             raise BriefError(unplaced(f"not mailed: {errors} problem(s) in briefs; {advice}"))
-        sys.exit(ExitCode.FAILED)
-    if not mail_it:
-        sys.exit(ExitCode.OK)
-    built = open_digest(outcome.written["json"], out or workspace.root / workspace.config.out)
-    sys.exit(send_digest(workspace, built, lists, dry_run=dry_run, resend=resend, quiet=quiet))
+        return None, ExitCode.FAILED
+    return outcome.written["json"], ExitCode.OK

@@ -12,7 +12,7 @@ from briefgen.addresses import is_loopback
 from briefgen.commands.common import warn
 from briefgen.config import Workspace, find_workspace
 from briefgen.digest import BuiltDigest, open_digest
-from briefgen.errors import ExitCode, exit_codes_help, show_problems
+from briefgen.errors import ExitCode, exit_codes_help, show_problems, unplaced
 from briefgen.mail import SendFailure, deliver, mail_config, password_from_env
 
 
@@ -41,6 +41,17 @@ def send_digest(
         warn(f"attempt {attempt} failed: {failure.message}; trying again in {wait:g}s")
 
     for list_name in dict.fromkeys(lists):
+        level = config.level_of(list_name)
+        if (
+            list_name in config.lists and built.manifest.handling.rank > level.rank
+        ):  # the list's level is a ceiling, never crossed
+            message = (
+                f"{name} is {built.manifest.handling.value}, above the {level.value} of list {list_name!r}"
+            )
+            hint = f"mail the list its own version: briefgen digest --mail --to {list_name}"
+            show_problems([unplaced(message, hint)])
+            code = max(code, ExitCode.USAGE)
+            continue
         try:
             delivery = deliver(
                 workspace,

@@ -10,6 +10,7 @@ import click
 from briefgen.commands.common import warn
 from briefgen.config import find_workspace
 from briefgen.errors import ExitCode, exit_codes_help, show_problems
+from briefgen.releases import parse_level
 from briefgen.wiki import publishing
 from briefgen.wiki.config import FLAVORS, FlavorName
 from briefgen.wiki.manifest import MANIFEST_NAME
@@ -104,9 +105,21 @@ def _show(report: PublishReport, quiet: bool) -> None:
 @click.option(
     "--push", is_flag=True, help="Push the commit; on a rejected push, fetch, rebase and retry once."
 )
+@click.option(
+    "--release",
+    "level",
+    metavar="LEVEL",
+    help="Publish the release for LEVEL (default: release in [wiki], or TLP:GREEN; never TLP:RED).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def publish(
-    wiki: Path | None, flavor: FlavorName | None, dry_run: bool, prune: bool, push: bool, quiet: bool
+    wiki: Path | None,
+    flavor: FlavorName | None,
+    dry_run: bool,
+    prune: bool,
+    push: bool,
+    level: str | None,
+    quiet: bool,
 ) -> None:
     """Publish every brief as a page of an internal wiki.
 
@@ -114,11 +127,23 @@ def publish(
     per tag and (GitHub, GitLab) a sidebar, unless the wiki has its own, are generated. Only changed
     pages are written; pages briefgen did not create are never touched, nor pruned when edited by
     hand. In a Git clone, one
-    commit records the changed pages.
+    commit records the changed pages. Only the release for the wiki's level is published: a brief
+    without a BLUF at that level has no page (an existing one is removed).
     """
+    try:
+        chosen = parse_level(level) if level else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--release'") from None
     workspace = find_workspace()
     config, folder = publishing.resolve(workspace, wiki, flavor)
-    report = publishing.publish(workspace, config, folder, dry_run=dry_run, prune=prune, push=push)
+    report = publishing.publish(
+        workspace, config, folder, dry_run=dry_run, prune=prune, push=push, release=chosen
+    )
+    if not quiet:
+        for brief_id in report.withheld:
+            click.echo(
+                f"{brief_id}: not in the {report.level.value} release (no BLUF at that level)", err=True
+            )
     for result in report.results:
         show_problems(result.problems)
     if report.prune_skipped:

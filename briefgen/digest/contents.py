@@ -12,6 +12,7 @@ from briefgen.config import Workspace
 from briefgen.digest.selection import Selection
 from briefgen.lineage import Lineage
 from briefgen.model import Brief, Handling, Implication, Likelihood
+from briefgen.releases import release
 from briefgen.view import handling_of, prepare
 
 
@@ -22,13 +23,13 @@ class DigestItem:
     view: dict[str, Any]
 
     @property
-    def top_implication(self) -> Implication:
+    def top_implication(self) -> Implication | None:
         """The implication judged most likely (the first when none has a likelihood): the glance page
-        shows one per brief."""
+        shows one per brief. None for a release that holds no implication."""
         scale = list(Likelihood)
         rated = [i for i in self.brief.implications if i.likelihood is not None]
         if not rated:
-            return self.brief.implications[0]
+            return self.brief.implications[0] if self.brief.implications else None
         return max(rated, key=lambda i: scale.index(i.likelihood) if i.likelihood else -1)
 
     @property
@@ -82,17 +83,26 @@ class Digest:
 
 
 def make_digest(workspace: Workspace, briefs: Sequence[Brief], selection: Selection) -> Digest:
+    """The digest of `briefs`; for a release (`selection.release`) each brief, and the one it
+    supersedes, is cut to the level first, and a brief with no BLUF at the level is left out."""
     config = workspace.config
     root = workspace.root
     lineage = Lineage(workspace)
+    level = selection.release
+
+    def cut(brief: Brief | None) -> Brief | None:
+        return release(brief, level, config.handling) if brief is not None and level is not None else brief
 
     def previous(brief: Brief) -> Brief | None:
         found = lineage.predecessor(brief.supersedes).loaded if brief.supersedes else None
-        return found.brief if found else None
+        return cut(found.brief) if found else None
 
+    released = [b for b in (cut(brief) for brief in briefs) if b is not None]
     items = [
         DigestItem(brief, handling_of(brief, config), prepare(brief, config, root, previous(brief)))
-        for brief in briefs
+        for brief in released
     ]
     title = "Weekly brief digest" if selection.period.week else "Brief digest"
+    if level is not None:
+        title += f", {level.value} release"
     return Digest(selection.name, title, selection, items, config.paper)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from briefgen.config import Workspace
 from briefgen.digest.period import Period
 from briefgen.loading import LoadedBrief, read_briefs
-from briefgen.model import Brief, Status, slugify
+from briefgen.model import Brief, Handling, Status, slugify
 from briefgen.problems import Problem
 
 
@@ -18,13 +18,18 @@ class Selection:
     period: Period
     tags: tuple[str, ...] = ()
     status: Status | None = None
+    release: Handling | None = None
+    """The release level: each brief cut by `releases.release` before the digest sees it."""
 
     @property
     def name(self) -> str:
-        """digest-2025-W41, plus the filters, so a filtered digest never overwrites the full one."""
+        """digest-2025-W41, plus the filters and the release level, so a filtered digest or a
+        release never overwrites the full one."""
         parts = ["digest", self.period.key, *(slugify(tag) for tag in sorted(set(self.tags)))]
         if self.status:
             parts.append(str(self.status))
+        if self.release:
+            parts.append(self.release.slug)
         return "-".join(parts)
 
     def describe(self) -> str:
@@ -33,6 +38,8 @@ class Selection:
             text += f", tagged {' or '.join(self.tags)}"
         if self.status:
             text += f", with status {self.status}"
+        if self.release:
+            text += f", releasable at {self.release.value}"
         return text
 
     def wants(self, brief: Brief) -> bool:

@@ -38,6 +38,8 @@ def build_digest(
         digest = make_digest(workspace, [item.brief for item in chosen], selection)
     except FigureError as error:  # a figure file changed since the briefs were read
         raise BriefError(unplaced(error.message, error.hint)) from None
+    if not digest.items:  # every brief chosen has no BLUF at the release's level
+        return outcome, None
     # a template error, a time-out or a failed write still shows the briefs that did not load
     with reported_first(lambda: list(outcome.problems)):
         _render_and_write(workspace, digest, out, outcome)

@@ -9,8 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from briefgen.config import Workspace
+from briefgen.config import Workspace, never_red
 from briefgen.errors import ConfigError
+from briefgen.model import Handling
 from briefgen.problems import Problem
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -56,6 +57,21 @@ class MailConfig(BaseModel):
     cafile: str | None = Field(
         None, description="PEM file of a private CA to trust (workspace-relative or absolute)."
     )
+    release: dict[str, Handling] = Field(
+        default_factory=dict,
+        description="[mail.release]: list name → its release level (default TLP:GREEN; never TLP:RED).",
+    )
+
+    @field_validator("release")
+    @classmethod
+    def _levels(cls, value: dict[str, Handling]) -> dict[str, Handling]:
+        for level in value.values():
+            never_red([level])
+        return value
+
+    def level_of(self, list_name: str) -> Handling:
+        """The release level of a list: what it may receive at most."""
+        return self.release.get(list_name, Handling.GREEN)
 
     @model_validator(mode="before")
     @classmethod

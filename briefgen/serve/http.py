@@ -93,7 +93,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         elif path == "/favicon.ico":
             page = Page(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
         elif found := BRIEF_URL.fullmatch(path):
-            page = self.server.site.brief(found["id"], found["format"])
+            release = parse_qs(query).get("release", [None])[0]
+            page = self.server.site.brief(found["id"], found["format"], release)
         else:
             page = text_page(HTTPStatus.NOT_FOUND, "no such page (see the index at /)")
         self._send(page, generation)

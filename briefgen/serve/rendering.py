@@ -20,7 +20,8 @@ from briefgen.building import worker
 from briefgen.building.execute import default_jobs, failed, result_of
 from briefgen.config import Config, Format, Workspace
 from briefgen.lineage import Lineage
-from briefgen.model import Brief
+from briefgen.model import Brief, Handling
+from briefgen.releases import release
 
 MAX_WORKERS = 4
 """Enough for a few open previews at once; each idle worker holds a WeasyPrint in memory."""
@@ -50,13 +51,18 @@ class Renderer:
         )
         self._pool.schedule(os.getpid)  # a first task starts the pool, and the pool all its workers
 
-    def render(self, workspace: Workspace, source: str, brief: Brief, fmt: Format) -> worker.Rendering:
-        """One format of one brief; a brief over the time limit, or a worker that died, is a problem."""
+    def render(
+        self, workspace: Workspace, source: str, brief: Brief, fmt: Format, level: Handling | None = None
+    ) -> worker.Rendering:
+        """One format of one brief; a brief over the time limit, or a worker that died, is a problem.
+        `level`: `brief` is that release, so the brief it supersedes is cut to it too."""
         assert self._pool is not None, "Renderer.start() first"
         config = workspace.config
         # read afresh on every render, as the brief is: a saved predecessor counts at once
         found_previous = Lineage(workspace).predecessor(brief.supersedes) if brief.supersedes else None
         previous = found_previous.loaded.brief if found_previous and found_previous.loaded else None
+        if previous is not None and level is not None:
+            previous = release(previous, level, config.handling)
         try:
             task = (config, source, brief, fmt, previous)
             future = self._pool.schedule(render_current, task, timeout=config.pdf_timeout)

@@ -3,12 +3,16 @@ moment of each request."""
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from pathlib import Path
 
 from briefgen import __version__
 from briefgen.config import Format, find_workspace
 from briefgen.errors import ConfigError
+from briefgen.model import Handling
+from briefgen.releases import parse_level
+from briefgen.releases import release as cut_brief
 from briefgen.serve.log import Log, quiet
 from briefgen.serve.pages import Page, broken_row, catalogue, index_row, problems_page, text_page
 from briefgen.serve.rendering import Renderer
@@ -16,6 +20,13 @@ from briefgen.templates import Templates
 
 MAX_ID = 100
 CONTENT_TYPES: dict[Format, str] = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+def _labelled(html: bytes, level: Handling) -> bytes:
+    """The page with a note at the top of its body saying which release it previews."""
+    label = f'<p class="preview-release" role="note">Preview of the {level.value} release</p>'.encode()
+    at = re.search(rb"<body[^>]*>", html)
+    return html[: at.end()] + label + html[at.end() :] if at else label + html
 
 
 class Site:
@@ -40,8 +51,17 @@ class Site:
         )
         return Page(HTTPStatus.OK, "text/html; charset=utf-8", html.encode("utf-8"))
 
-    def brief(self, key: str, fmt: Format) -> Page:
-        """One brief as HTML or PDF; a brief that cannot be loaded or rendered gets its problems instead."""
+    def brief(self, key: str, fmt: Format, release: str | None = None) -> Page:
+        """One brief as HTML or PDF; a brief that cannot be loaded or rendered gets its problems instead.
+
+        `release` (`?release=TLP:GREEN`): the version for that level, cut before it is rendered,
+        labelled as such at the top of the HTML page."""
+        level = None
+        if release is not None:
+            try:
+                level = parse_level(release)
+            except ValueError as error:
+                return text_page(HTTPStatus.BAD_REQUEST, str(error))
         try:
             workspace = find_workspace(self.root)
         except ConfigError as error:
@@ -51,13 +71,24 @@ class Site:
             return text_page(HTTPStatus.NOT_FOUND, f"no brief with id '{key}' (see the index at /)")
         if entry.loaded is None:
             return problems_page(self.root, f"{entry.source} has errors", entry.problems)
-        rendering = self.renderer.render(workspace, entry.source, entry.loaded.brief, fmt)
+        brief = entry.loaded.brief
+        if level is not None:
+            cut = cut_brief(brief, level, workspace.config.handling)
+            if cut is None:
+                return text_page(
+                    HTTPStatus.NOT_FOUND, f"'{key}' is not in the {level.value} release (no BLUF)"
+                )
+            brief = cut
+        rendering = self.renderer.render(workspace, entry.source, brief, fmt, level)
         for warning in (p for p in rendering.problems if not p.is_error):
             self.log(f"warning: {entry.source}: {fmt}: {warning.message}")
         if rendering.data is None:
             return problems_page(self.root, f"{entry.source} cannot be rendered", rendering.problems)
         headers = {"Content-Disposition": f'inline; filename="{key}.pdf"'} if fmt == "pdf" else {}
-        return Page(HTTPStatus.OK, CONTENT_TYPES[fmt], rendering.data, headers)
+        data = rendering.data
+        if level is not None and fmt == "html":
+            data = _labelled(data, level)
+        return Page(HTTPStatus.OK, CONTENT_TYPES[fmt], data, headers)
 
     def start(self) -> None:
         self.renderer.start()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from briefgen.config import never_red
+from briefgen.model import Handling
 
 FlavorName = Literal["github", "gitlab", "wikijs", "mkdocs"]
 FLAVORS: tuple[FlavorName, ...] = ("github", "gitlab", "wikijs", "mkdocs")
@@ -31,3 +34,12 @@ class WikiConfig(BaseModel):
     branch: str | None = Field(
         None, min_length=1, description="Branch to push; default: the clone's current branch."
     )
+    release: Handling = Field(
+        Handling.GREEN, description="The release level the wiki gets (never TLP:RED); --release overrides."
+    )
+
+    @field_validator("release")
+    @classmethod
+    def _never_red(cls, value: Handling) -> Handling:
+        never_red([value])
+        return value

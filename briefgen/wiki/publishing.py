@@ -16,8 +16,10 @@ from briefgen.config import Workspace
 from briefgen.errors import BriefError, ConfigError, reported_first, unplaced
 from briefgen.figures import FigureError
 from briefgen.loading import read_briefs
+from briefgen.model import Handling
 from briefgen.outcome import Outcome, failed
 from briefgen.problems import Problem
+from briefgen.releases import release as cut_brief
 from briefgen.templates import Templates
 from briefgen.wiki.config import FlavorName, WikiConfig
 from briefgen.wiki.flavors import Flavor, flavor_for
@@ -51,6 +53,10 @@ class PublishReport:
     git_error: GitError | None = None
     prune_skipped: bool = False
     """--prune was asked for but some brief failed to load, so no page was treated as removed."""
+    level: Handling = Handling.GREEN
+    """The release level published."""
+    withheld: list[str] = field(default_factory=list)
+    """Ids of briefs with no BLUF at that level: not on the wiki."""
 
     @property
     def failed(self) -> int:
@@ -115,9 +121,12 @@ def publish(
     dry_run: bool = False,
     prune: bool = False,
     push: bool = False,
+    release: Handling | None = None,
 ) -> PublishReport:
-    """Publish every brief of the workspace into `wiki`. Raises ConfigError (no usable wiki, bad config
-    or manifest) or Refused (a page that is not briefgen's is in the way) before writing anything."""
+    """Publish the release of every brief for the wiki's level (`release`, else the [wiki] table's)
+    into `wiki`: pages, index, tag pages and assets are made from the cut briefs only. Raises
+    ConfigError (no usable wiki, bad config or manifest) or Refused (a page that is not briefgen's
+    is in the way) before writing anything."""
     report = PublishReport(wiki, config.flavor, dry_run)
     creating = config.flavor == "mkdocs" and not wiki.exists()  # a MkDocs folder may be new (made on write)
     if not wiki.is_dir() and not creating:
@@ -138,6 +147,10 @@ def publish(
         )
 
     flavor: Flavor = flavor_for(config.flavor, _mkdocs_docs(wiki) if config.flavor == "mkdocs" else "")
+    level = release or config.release
+    if level is Handling.RED:
+        raise ConfigError(unplaced("TLP:RED is never published to a wiki", "choose a lower --release"))
+    report.level = level
     loaded = read_briefs(workspace)
     report.results = [result for result, _ in loaded]
     # a refusal or a broken wiki manifest still shows the briefs that did not load
@@ -146,7 +159,10 @@ def publish(
         templates = Templates(workspace.root)
         while True:
             try:
-                briefs = [item.brief for _, item in good]
+                cut = [(item, cut_brief(item.brief, level, workspace.config.handling)) for _, item in good]
+                briefs = [brief for _, brief in cut if brief is not None]
+                withheld = frozenset(item.brief.id for item, brief in cut if brief is None and item.brief.id)
+                report.withheld = sorted(withheld)
                 root = workspace.root
                 pages = build_pages(briefs, workspace.config, templates, flavor, config.sidebar, root)
                 break
@@ -163,7 +179,7 @@ def publish(
         report.prune_skipped = prune and report.failed > 0
         scaffold = {MKDOCS_CONFIG: MKDOCS_SCAFFOLD} if config.flavor == "mkdocs" else {}
         report.plan = plan(
-            wiki, pages, load_manifest(wiki), flavor, prune and not report.prune_skipped, scaffold
+            wiki, pages, load_manifest(wiki), flavor, prune and not report.prune_skipped, scaffold, withheld
         )
         if report.plan.conflicts:
             raise Refused(report.plan.conflicts)

@@ -114,8 +114,11 @@ def plan(
     flavor: Flavor,
     prune: bool,
     scaffold: dict[str, bytes] | None = None,
+    withheld: frozenset[str] = frozenset(),
 ) -> Plan:
-    """Compare pages with the wiki's files; nothing is written here."""
+    """Compare pages with the wiki's files; nothing is written here. `withheld`: ids of briefs the
+    wiki's release level leaves out: their pages and assets go, pruning or not, edited or not (what
+    a stricter setting withholds must not stay behind)."""
     result = Plan(root, manifest_old=_read(root / MANIFEST_NAME))
     owned: dict[str, Owned] = {}
     generated: set[str] = set()
@@ -159,7 +162,7 @@ def plan(
         edited = digest(current) != mine.sha256
         # a figure its brief no longer shows goes with the page's update, as the build's copy does
         dropped = flavor.owns_asset(name) and mine.brief in published
-        if (prune or dropped) and not edited:
+        if (mine.brief is not None and mine.brief in withheld) or ((prune or dropped) and not edited):
             result.changes.append(Change(name, "removed", current, None))
         else:  # a human's edit is theirs to delete: pruning it would throw their work away
             result.changes.append(Change(name, "kept", current, None, edited))
