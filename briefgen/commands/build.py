@@ -25,7 +25,7 @@ def parse_formats(value: str | None) -> list[Format] | None:
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
         raise click.BadParameter(
-            f"{', '.join(unknown) or repr(value)}: choose from html, pdf, md (comma-separated)",
+            f"{', '.join(unknown) or repr(value)}: choose from {', '.join(FORMATS)} (comma-separated)",
             param_hint="'-f' / '--format'",
         )
     return list(dict.fromkeys(chosen))  # type: ignore[arg-type]
