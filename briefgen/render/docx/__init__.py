@@ -11,13 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.section import _Footer, _Header
-from docx.text.paragraph import Paragraph
-
+from briefgen.dates import date_range
 from briefgen.markup import markdown
 from briefgen.render.docx import ooxml
-from briefgen.render.docx.brief import BANNER_COLOURS, BriefLayout, anchor_ids, register_anchors
+from briefgen.render.docx.brief import BriefLayout, anchor_ids, register_anchors
+from briefgen.render.docx.frame import frame
 from briefgen.render.docx.package import (
     ReferenceDocError,
     open_reference,
@@ -25,7 +23,7 @@ from briefgen.render.docx.package import (
     set_properties,
     to_bytes,
 )
-from briefgen.render.docx.writer import CHARACTER, Writer
+from briefgen.render.docx.writer import Writer
 
 __all__ = ["ReferenceDocError", "plain_text", "render_digest_docx", "render_docx"]
 
@@ -79,17 +77,15 @@ def render_digest_docx(context: dict[str, Any], views: list[tuple[str, dict[str,
         register_anchors(writer, anchor_ids(view["brief"], view["figures"].all()), f"{anchor}--")
     p = writer.body.paragraph(writer.style("Title"))
     ooxml.new_run(p, context["title"])
-    from briefgen.dates import date_range
-
-    period = context["period"]
-    p = writer.body.paragraph(writer.style("Subtitle"))
-    ooxml.new_run(
-        p, f"{date_range(period.start, period.end)} · {context['count']} briefs · {context['handling']}"
-    )
+    period, count = context["period"], context["count"]
+    briefs = f"{count} brief" + ("" if count == 1 else "s")
+    shown = f"{date_range(period.start, period.end)} · {briefs} · {context['handling']}"
+    ooxml.new_run(writer.body.paragraph(writer.style("Subtitle")), shown)
     toc = writer.body.paragraph()
     for anchor, view in views:
         writer.prefix = f"{anchor}--"
         banner = writer.body.paragraph(writer.style("Banner"))
+        banner.get_or_add_pPr().pageBreakBefore_val = True  # each brief from a new page, as in the PDF
         ooxml.new_run(banner, view["handling"])
         layout = BriefLayout(writer, view, root, prefix=f"{anchor}--")
         layout.title("Heading")
@@ -136,50 +132,6 @@ def contents(writer: Writer, mark: ooxml.Element) -> None:
     for p, (text, _) in zip(made, entries or [("", 1)], strict=True):
         ooxml.new_run(p, text)
     ooxml.field_end(made[-1])
-
-
-def frame(writer: Writer, handling: str, handling_class: str) -> None:
-    """The banner at the top and bottom of every page (first and even pages too when the reference
-    document gives them their own), and "Page X of Y" under the bottom one."""
-    document = writer.document
-    for section in document.sections:
-        headers: list[_Header | _Footer] = [section.header]
-        footers: list[_Header | _Footer] = [section.footer]
-        if section.different_first_page_header_footer:
-            headers.append(section.first_page_header)
-            footers.append(section.first_page_footer)
-        if document.settings.odd_and_even_pages_header_footer:
-            headers.append(section.even_page_header)
-            footers.append(section.even_page_footer)
-        for part in headers:
-            _banner(writer, part, handling, handling_class)
-        for part in footers:
-            _banner(writer, part, handling, handling_class)
-            p = part.add_paragraph()._p
-            p.get_or_add_pPr().style = writer.style("Footer")
-            p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.CENTER
-            ooxml.new_run(p, "Page ")
-            ooxml.field(p, "PAGE", "1")
-            ooxml.new_run(p, " of ")
-            ooxml.field(p, "NUMPAGES", "1")
-
-
-def _banner(writer: Writer, part: _Header | _Footer, handling: str, handling_class: str) -> None:
-    part.is_linked_to_previous = False
-    paragraphs = part.paragraphs
-    empty = all(not p.text.strip() and not p._p.xpath(".//w:drawing") for p in paragraphs)
-    p: Paragraph = paragraphs[0] if empty and paragraphs else part.add_paragraph()
-    p._p.get_or_add_pPr().style = writer.style("Banner")
-    run = ooxml.new_run(p._p, handling, writer.style("Banner Marking", CHARACTER))
-    colour = BANNER_COLOURS.get(handling_class)
-    if colour:
-        from docx.shared import RGBColor
-
-        run.font.color.rgb = RGBColor.from_string(colour)
-        shade = ooxml.OxmlElement("w:shd")
-        for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", "000000")):
-            shade.set(ooxml.qn(key), value)
-        run._r.get_or_add_rPr().insert_element_before(shade, *_AFTER_SHADE)
 
 
 def plain_text(text: str | None) -> str:

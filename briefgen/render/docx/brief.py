@@ -25,14 +25,6 @@ from briefgen.render.docx.writer import CHARACTER, Writer, number
 EMU_PER_PX = 9525
 MAX_BOOKMARK = 40
 """Word ignores a bookmark whose name is longer."""
-BANNER_COLOURS = {
-    "tlp-clear": "FFFFFF",
-    "tlp-green": "33FF00",
-    "tlp-amber": "FFC000",
-    "tlp-amber-strict": "FFC000",
-    "tlp-red": "FF2B2B",
-}
-"""FIRST's TLP colours, on black (the HTML's banners)."""
 
 
 def anchor_ids(brief: Brief, figures: list[ShownFigure]) -> list[str]:
