@@ -14,6 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
 from docx.styles.styles import Styles
 from docx.text.run import Run
 
@@ -31,6 +32,9 @@ RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "yi", "ps", "dv", "ckb", "sd"
 
 def is_rtl(lang: str) -> bool:
     return lang.split("-")[0].lower() in RIGHT_TO_LEFT
+
+
+_SPECIAL = re.compile(r"[\t\n\r]")
 
 
 def clean(text: str) -> str:
@@ -51,8 +55,14 @@ def new_run(parent: Element, text: str = "", style_id: str | None = None) -> Run
     if style_id:
         r.get_or_add_rPr().style = style_id
     run = Run(r, None)  # type: ignore[arg-type]  # formatting only: no part needed
-    if text:
+    if text and _SPECIAL.search(text):
         run.text = clean(text)
+    elif text:  # most text: one w:t, without python-docx's character-by-character scan
+        t = OxmlElement("w:t")
+        t.text = clean(text)
+        if text[0].isspace() or text[-1].isspace():
+            t.set(qn("xml:space"), "preserve")
+        r.append(t)
     return run
 
 
@@ -129,6 +139,7 @@ _PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w
                      "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
                      "w:bidi", *_PPR_AFTER_BIDI)  # fmt: skip
 _RPR_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_RTL, _LANG = qn("w:rtl"), qn("w:lang")
 _RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
@@ -151,10 +162,20 @@ def rule_below(p: Element) -> None:
 def language(r: Element, lang: str, rtl: bool) -> None:
     """The run's language (spelling, hyphenation, voice) and, for a right-to-left script, its direction."""
     rpr = r.get_or_add_rPr()
-    if rtl and rpr.find(qn("w:rtl")) is None:
-        rpr.insert_element_before(OxmlElement("w:rtl"), *_RPR_AFTER_RTL)
-    if rpr.find(qn("w:lang")) is None:
-        rpr.insert_element_before(lang_element(lang, rtl), *_RPR_AFTER_LANG)
+    tags = {child.tag for child in rpr}
+    if rtl and _RTL not in tags:
+        _insert(rpr, OxmlElement("w:rtl"), tags, _RPR_AFTER_RTL)
+        tags.add(_RTL)
+    if _LANG not in tags:
+        _insert(rpr, lang_element(lang, rtl), tags, _RPR_AFTER_LANG)
+
+
+def _insert(parent: Element, child: Element, tags: set[str], successors: tuple[str, ...]) -> None:
+    """`insert_element_before`, with the common case (no successor present) a plain append."""
+    if tags.isdisjoint(qn(tag) for tag in successors):
+        parent.append(child)
+    else:
+        parent.insert_element_before(child, *successors)
 
 
 def lang_element(lang: str, rtl: bool) -> Element:
@@ -166,6 +187,24 @@ def lang_element(lang: str, rtl: bool) -> Element:
     if rtl:
         element.set(qn("w:bidi"), lang)
     return element
+
+
+_KINDS = {
+    "paragraph": WD_STYLE_TYPE.PARAGRAPH,
+    "character": WD_STYLE_TYPE.CHARACTER,
+    "table": WD_STYLE_TYPE.TABLE,
+}
+
+
+def style_ids(styles: Styles) -> dict[tuple[str, WD_STYLE_TYPE], str]:
+    """Every style's id by (name as Word's UI shows it, type)."""
+    found: dict[tuple[str, WD_STYLE_TYPE], str] = {}
+    for style in styles.element.style_lst:
+        kind = _KINDS.get(style.get(qn("w:type"), "paragraph"))
+        if kind is None or style.name_val is None or style.styleId is None:
+            continue
+        found.setdefault((BabelFish.internal2ui(style.name_val), kind), style.styleId)
+    return found
 
 
 def style_id(styles: Styles, name: str, kind: WD_STYLE_TYPE) -> str:

@@ -94,6 +94,8 @@ class Writer:
         self.text_width = Emu(max(int(width), 914400))
 
     def style(self, name: str, kind: WD_STYLE_TYPE = PARAGRAPH) -> str:
+        if not self._styles:  # one pass over the styles, not one per name
+            self._styles = ooxml.style_ids(self.document.styles)
         key = (name, kind)
         if key not in self._styles:
             self._styles[key] = ooxml.style_id(self.document.styles, name, kind)
