@@ -1,6 +1,7 @@
 """Plan: which briefs are stale. A brief is rebuilt only when its file, a workspace file it
-references, the templates and CSS, the config or the versions of briefgen and WeasyPrint changed
-since the manifest was written. Unchanged briefs are recognised from `stat` alone, without reading YAML."""
+references, the templates and CSS (and templates/reference.docx), the config or the versions of
+briefgen, WeasyPrint and python-docx changed since the manifest was written. Unchanged briefs are
+recognised from `stat` alone, without reading YAML."""
 
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ from briefgen.templates import Templates
 def fingerprint(workspace: Workspace, templates: Templates) -> str:
     """What every output shares: templates and CSS in use, the settings that shape output, versions."""
     settings = workspace.config.model_dump_json(exclude={"briefs", "out", "formats", "pdf_timeout"})
-    try:
-        weasyprint = metadata.version("weasyprint")
-    except metadata.PackageNotFoundError:
-        weasyprint = "absent"
-    parts = [templates.fingerprint(), settings, __version__, weasyprint]
+    parts = [templates.fingerprint(), settings, __version__]
+    for renderer in ("weasyprint", "python-docx"):  # a new version may lay out the same brief differently
+        try:
+            parts.append(metadata.version(renderer))
+        except metadata.PackageNotFoundError:
+            parts.append("absent")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""`briefgen build`: render briefs into HTML, PDF and Markdown, once or on every save."""
+"""`briefgen build`: render briefs into HTML, PDF, Markdown and Word, once or on every save."""
 
 from __future__ import annotations
 
@@ -134,13 +134,15 @@ def run_once(
     "--format",
     "formats",
     metavar="LIST",
-    help="Formats to make, comma-separated: html,pdf,md (default: all).",
+    help="Formats to make, comma-separated: html,pdf,md,docx (default: the config's, or html,pdf,md).",
 )
 @click.option(
     "-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/)."
 )
 @click.option(
-    "--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default: A4, or the config's)."
+    "--paper",
+    type=click.Choice(["A4", "Letter"]),
+    help="PDF (and built-in Word) paper size (default: A4, or the config's).",
 )
 @click.option(
     "-j",
