@@ -465,3 +465,22 @@ def test_libreoffice_opens_the_example_and_prints_its_text(example: Example, tmp
     ]:
         assert " ".join(expected.split()) in text
     assert "Moderate confidence" in text or "MODERATE CONFIDENCE" in text
+
+
+def test_publish_sends_the_wiki_no_word_file(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every format built, `formats` including docx, the wiki still gets Markdown pages only."""
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(workspace))
+    wiki = workspace / "wiki"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(wiki)], check=True)
+    for key, value in (("user.name", "Analyst"), ("user.email", "analyst@example.org")):
+        subprocess.run(["git", "config", key, value], cwd=wiki, check=True)
+    (workspace / "briefgen.toml").write_text(
+        'formats = ["md", "docx"]\n[wiki]\npath = "wiki"\n', encoding="utf-8"
+    )
+    assert run("build", "-q").exit_code == 0
+    assert (workspace / "build" / "docx" / f"{EXAMPLE_ID}.docx").is_file()
+    result = run("publish")
+    assert result.exit_code == 0, result.output + result.stderr
+    files = [p.relative_to(wiki).as_posix() for p in wiki.rglob("*") if p.is_file() and ".git" not in p.parts]
+    assert files and all(not name.endswith((".docx", ".pdf")) for name in files), files

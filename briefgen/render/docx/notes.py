@@ -44,6 +44,7 @@ class Footnotes:
             name = PackURI("/word/footnotes.xml")
             self.part = XmlPart(name, CONTENT_TYPE, parse_xml(_EMPTY), main.package)
             main.relate_to(self.part, RT.FOOTNOTES)
+            _declare_separators(self.document)
         return self.part
 
     def add(self, p: Element) -> tuple[Element, XmlPart]:
@@ -70,3 +71,24 @@ class Footnotes:
         own._r.append(OxmlElement("w:footnoteRef"))
         new_run(p, " ")
         return p
+
+
+_AFTER_FOOTNOTE_PR = (
+    "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
+    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)  # fmt: skip
+
+
+def _declare_separators(document: Document) -> None:
+    """`w:footnotePr` naming the separator notes in the settings, as Word writes it."""
+    settings = document.settings.element
+    for old in settings.findall(qn("w:footnotePr")):
+        settings.remove(old)
+    declared = OxmlElement("w:footnotePr")
+    for number in ("-1", "0"):
+        note = OxmlElement("w:footnote")
+        note.set(qn("w:id"), number)
+        declared.append(note)
+    settings.insert_element_before(declared, *_AFTER_FOOTNOTE_PR)
