@@ -428,14 +428,25 @@ def check_inert(path: Path) -> None:
 
 
 def test_the_digest_is_written_as_docx_too(workspace: Path) -> None:
+    text = example_text(workspace).replace("lang: en", "lang: he").replace(f"id: {EXAMPLE_ID}", "id: hebrew")
+    (workspace / "briefs" / "hebrew.yaml").write_text(
+        text.replace("title: ", "title: (he) ", 1), encoding="utf-8"
+    )
     result = run("digest", "--since", "2025-10-01", "--until", "2025-10-31")
     assert result.exit_code == 0, result.stderr
     path = workspace / "build" / "digest" / "digest-2025-10-01_2025-10-31.docx"
     document = docx.Document(str(path))
     brief = load_brief(workspace / "briefs" / f"{EXAMPLE_ID}.yaml")
-    assert styled(document, "Heading 1") == [brief.title]
-    assert styled(document, "Heading 3") == [section.heading for section in brief.sections]
+    titles = styled(document, "Heading 1")
+    assert sorted(titles) == sorted([brief.title, f"(he) {brief.title}"])
+    assert styled(document, "Heading 3") == [section.heading for section in brief.sections] * 2
     assert [p.text for p in document.sections[0].header.paragraphs] == ["TLP:CLEAR"]
+    for p in document.paragraphs:  # each brief's text in its own language, the Hebrew one right to left
+        if p.style is not None and p.style.name == "Heading 1":
+            lang = "he" if p.text.startswith("(he)") else "en"
+        elif p.style is not None and p.style.name.startswith("Heading"):
+            assert p._p.find(f"{W}r/{W}rPr/{W}lang").get(qn("w:val")) == lang
+            assert (p._p.find(f"{W}pPr/{W}bidi") is not None) == (lang == "he")
     check_inert(path)
 
 

@@ -18,6 +18,7 @@ from briefgen.render.docx.brief import BriefLayout, anchor_ids, register_anchors
 from briefgen.render.docx.frame import frame
 from briefgen.render.docx.package import (
     ReferenceDocError,
+    mark_language,
     open_reference,
     set_language,
     set_properties,
@@ -88,8 +89,11 @@ def render_digest_docx(context: dict[str, Any], views: list[tuple[str, dict[str,
         banner.get_or_add_pPr().pageBreakBefore_val = True  # each brief from a new page, as in the PDF
         ooxml.new_run(banner, view["handling"])
         layout = BriefLayout(writer, view, root, prefix=f"{anchor}--")
+        written = len(writer.body.element) - 1  # before the final sectPr
         layout.title("Heading")
         layout.write_after_title()
+        # each brief in its own language (the digest's covers only the rest)
+        mark_language(writer.body.element[written:-1], view["brief"].lang)
     writer.prefix = ""
     contents(writer, toc)
     frame(writer, context["handling"], context["handling_class"])

@@ -157,6 +157,17 @@ def _limit(text: str, size: int = 255) -> str:
     return text[: size - 1].rsplit(" ", 1)[0] + "…"
 
 
+def mark_language(elements: list[ooxml.Element], lang: str) -> None:
+    """Runs without a language get `lang`; for a right-to-left one, paragraphs become bidi."""
+    rtl = ooxml.is_rtl(lang)
+    for element in elements:
+        for r in element.iter(qn("w:r")):
+            ooxml.language(r, lang, rtl)
+        if rtl:
+            for p in element.iter(qn("w:p")):
+                ooxml.right_to_left(p)
+
+
 def set_language(document: Document, lang: str) -> None:
     """The language of every run (and the default for text typed later); right-to-left scripts get
     bidi paragraphs and sections."""
@@ -177,13 +188,7 @@ def set_language(document: Document, lang: str) -> None:
         for rel in document.part.rels.values()
         if rel.reltype in (RT.HEADER, RT.FOOTER, RT.FOOTNOTES)
     ]
-    for part in parts:
-        element = part.element  # type: ignore[attr-defined]
-        for r in element.iter(qn("w:r")):
-            ooxml.language(r, lang, rtl)
-        if rtl:
-            for p in element.iter(qn("w:p")):
-                ooxml.right_to_left(p)
+    mark_language([part.element for part in parts], lang)  # type: ignore[attr-defined]
     if rtl:
         for section in document.element.body.iter(qn("w:sectPr")):
             if section.find(qn("w:bidi")) is None:
