@@ -17,8 +17,10 @@ from briefgen.errors import ConfigError
 from briefgen.model import Handling
 from briefgen.problems import Problem
 
-Format = Literal["html", "pdf", "md"]
-FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
+Format = Literal["html", "pdf", "md", "docx"]
+FORMATS: tuple[Format, ...] = ("html", "pdf", "md", "docx")
+DEFAULT_FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
+"""What `build` writes when neither `-f` nor `formats` says: Word files only when asked for."""
 M = TypeVar("M", bound=BaseModel)
 CONFIG_NAME = "briefgen.toml"
 
@@ -29,11 +31,17 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     briefs: str = Field("briefs", description="Folder of brief YAML files.")
-    out: str = Field("build", description="Output folder; formats go to <out>/html, <out>/pdf, <out>/md.")
-    formats: list[Format] = Field(
-        default_factory=lambda: list(FORMATS), description="Formats `briefgen build` writes by default."
+    out: str = Field(
+        "build", description="Output folder; formats go to <out>/html, <out>/pdf, <out>/md, <out>/docx."
     )
-    paper: Literal["A4", "Letter"] = Field("A4", description="Paper size of the PDFs.")
+    formats: list[Format] = Field(
+        default_factory=lambda: list(DEFAULT_FORMATS),
+        description="Formats `briefgen build` writes by default (html, pdf, md; docx when listed).",
+    )
+    paper: Literal["A4", "Letter"] = Field(
+        "A4",
+        description="Paper size of the PDFs and of Word files made with the built-in reference document.",
+    )
     handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
     pdf_timeout: float = Field(
         60.0,

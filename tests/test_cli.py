@@ -53,9 +53,9 @@ def test_format_option_limits_outputs(workspace: Path) -> None:
 
 
 def test_unknown_format_is_a_usage_error(workspace: Path) -> None:
-    result = run("build", "--format", "html,docx")
+    result = run("build", "--format", "html,odt")
     assert result.exit_code == 2
-    assert "docx" in result.stderr and "html, pdf, md" in result.stderr
+    assert "odt" in result.stderr and "html, pdf, md, docx" in result.stderr
 
 
 def test_out_option_and_missing_path(workspace: Path) -> None:

@@ -1,6 +1,7 @@
 """Plan: which briefs are stale. A brief is rebuilt only when its file, a workspace file it
-references, the templates and CSS, the config or the versions of briefgen and WeasyPrint changed
-since the manifest was written. Unchanged briefs are recognised from `stat` alone, without reading YAML."""
+references, the templates and CSS (and templates/reference.docx), the config or the versions of
+briefgen, WeasyPrint and python-docx changed since the manifest was written. Unchanged briefs are
+recognised from `stat` alone, without reading YAML."""
 
 from __future__ import annotations
 
@@ -30,11 +31,13 @@ def fingerprint(workspace: Workspace, templates: Templates, level: Handling | No
     settings = workspace.config.model_dump_json(
         exclude={"briefs", "out", "formats", "pdf_timeout", "releases"}
     )
-    try:
-        weasyprint = metadata.version("weasyprint")
-    except metadata.PackageNotFoundError:
-        weasyprint = "absent"
-    parts = [templates.fingerprint(), settings, __version__, weasyprint, level.value if level else "full"]
+    parts = [templates.fingerprint(), settings, __version__]
+    for renderer in ("weasyprint", "python-docx"):  # a new version may lay out the same brief differently
+        try:
+            parts.append(metadata.version(renderer))
+        except metadata.PackageNotFoundError:
+            parts.append("absent")
+    parts.append(level.value if level else "full")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -156,6 +156,17 @@ def render_bytes(source: str, brief: Brief, fmt: Format, previous: Brief | None 
     return _render_view(source, view, fmt)
 
 
+def _render_docx(source: str, view: dict[str, Any]) -> Rendering:
+    """python-docx is imported on the first Word file, not by builds that make none."""
+    assert _state is not None
+    from briefgen.render.docx import ReferenceDocError, render_docx
+
+    try:
+        return Rendering(render_docx(view, _state.root), [])
+    except ReferenceDocError as error:
+        return Rendering(None, [Problem(error.file, 1, 1, error.message, hint=error.hint)])
+
+
 def _render_view(source: str, view: dict[str, Any], fmt: Format) -> Rendering:
     assert _state is not None
     try:
@@ -163,6 +174,8 @@ def _render_view(source: str, view: dict[str, Any], fmt: Format) -> Rendering:
             return Rendering(render_html(_state.templates, view), [])
         if fmt == "md":
             return Rendering(render_markdown(_state.templates, view), [])
+        if fmt == "docx":
+            return _render_docx(source, view)
         if _state.pdf is None or isinstance(_state.pdf, Exception):
             reason = _state.pdf or "WeasyPrint was not loaded"
             hint = "run `briefgen doctor`; WeasyPrint needs Pango"

@@ -1,4 +1,4 @@
-"""`briefgen build`: render briefs into HTML, PDF and Markdown, once or on every save."""
+"""`briefgen build`: render briefs into HTML, PDF, Markdown and Word, once or on every save."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def parse_formats(value: str | None) -> list[Format] | None:
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
         raise click.BadParameter(
-            f"{', '.join(unknown) or repr(value)}: choose from html, pdf, md (comma-separated)",
+            f"{', '.join(unknown) or repr(value)}: choose from {', '.join(FORMATS)} (comma-separated)",
             param_hint="'-f' / '--format'",
         )
     return list(dict.fromkeys(chosen))  # type: ignore[arg-type]
@@ -157,13 +157,15 @@ def run_once(
     "--format",
     "formats",
     metavar="LIST",
-    help="Formats to make, comma-separated: html,pdf,md (default: all).",
+    help="Formats to make, comma-separated: html,pdf,md,docx (default: the config's, or html,pdf,md).",
 )
 @click.option(
     "-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/)."
 )
 @click.option(
-    "--paper", type=click.Choice(["A4", "Letter"]), help="PDF paper size (default: A4, or the config's)."
+    "--paper",
+    type=click.Choice(["A4", "Letter"]),
+    help="PDF (and built-in Word) paper size (default: A4, or the config's).",
 )
 @click.option(
     "-j",

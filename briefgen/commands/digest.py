@@ -98,7 +98,7 @@ def digest(
     level: str | None,
     quiet: bool,
 ) -> None:
-    """Collect a period's briefs into build/digest/<name>.{pdf,html,md}.
+    """Collect a period's briefs into build/digest/<name>.{pdf,html,md,docx}.
 
     The PDF has a cover (period, number of briefs, the most restrictive handling marking of the
     briefs), a table of contents with page numbers, and each brief from a new page with its own

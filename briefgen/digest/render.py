@@ -1,4 +1,4 @@
-"""Digest → its HTML page, the HTML WeasyPrint lays out as its PDF, and its Markdown page.
+"""Digest → its HTML page, the HTML WeasyPrint lays out as its PDF, its Markdown page and its .docx.
 
 Each brief's body comes from the brief's own template, rendered with the item's `id_prefix`
 (HTML: the `article` block alone; Markdown: no front matter, one heading level down, in-page links
@@ -58,6 +58,13 @@ def render_pdf(templates: Templates, digest: Digest, root: Path) -> tuple[bytes,
 
     rendered = html_to_pdf(pdf_html(templates, digest), root)
     return rendered.data, rendered.warnings
+
+
+def render_docx(digest: Digest, root: Path) -> bytes:
+    """The Word digest, built from the same views as the briefs' own .docx (python-docx, imported here)."""
+    from briefgen.render.docx import render_digest_docx
+
+    return render_digest_docx(digest.context(), [(item.anchor, item.view) for item in digest.items], root)
 
 
 def _markdown_body(templates: Templates, item: DigestItem, digest_name: str) -> str:

@@ -9,13 +9,13 @@ from jinja2 import TemplateError
 from briefgen.config import Workspace
 from briefgen.digest.contents import Digest, make_digest
 from briefgen.digest.manifest import DIGEST_FOLDER, manifest_of
-from briefgen.digest.render import asset_folder, render_html, render_markdown, render_pdf
+from briefgen.digest.render import asset_folder, render_docx, render_html, render_markdown, render_pdf
 from briefgen.digest.selection import Selection, select
 from briefgen.errors import BriefError, reported_first, unplaced
 from briefgen.figures import FigureError
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.outcome import Outcome
-from briefgen.problems import display_path
+from briefgen.problems import Problem, display_path
 from briefgen.templates import Templates, template_problem
 from briefgen.writing import write_atomic
 
@@ -23,11 +23,12 @@ from briefgen.writing import write_atomic
 def build_digest(
     workspace: Workspace, selection: Selection, out: Path | None = None
 ) -> tuple[Outcome, Digest | None]:
-    """Select, render and write `<out>/digest/<name>.{pdf,html,md,json}`; nothing when nothing is selected.
+    """Select, render and write `<out>/digest/<name>.{pdf,html,md,docx,json}`;
+    nothing when nothing is selected.
 
     Briefs that cannot be read are reported and the digest is made from the others (the caller
     decides whether such a digest may be mailed). The manifest is written last, so its presence
-    means the three files beside it are complete. A template error, a render that runs out of time
+    means the files beside it are complete. A template error, a render that runs out of time
     or a failed write raises `BriefError`.
     """
     chosen, problems = select(workspace, selection)
@@ -47,7 +48,7 @@ def build_digest(
 
 
 def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, outcome: Outcome) -> None:
-    """The three files and the manifest, the manifest last; raises BriefError, writing nothing more."""
+    """The digest files and the manifest, the manifest last; raises BriefError, writing nothing more."""
     templates = Templates(workspace.root)
     folder = (out or workspace.root / workspace.config.out) / DIGEST_FOLDER
     limit = workspace.config.pdf_timeout * len(digest.items)
@@ -59,6 +60,7 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
                 "pdf": pdf,
                 "html": render_html(templates, digest).encode("utf-8"),
                 "md": render_markdown(templates, digest).encode("utf-8"),
+                "docx": _docx(digest, workspace.root),
                 "json": manifest_of(digest, pdf).model_dump_json(indent=2).encode("utf-8") + b"\n",
             }
     except TemplateError as error:
@@ -82,6 +84,15 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
             raise BriefError(unplaced(message, shown)) from None
         outcome.written[extension] = target
     _write_figures(digest, folder, workspace.root)
+
+
+def _docx(digest: Digest, root: Path) -> bytes:
+    from briefgen.render.docx import ReferenceDocError
+
+    try:
+        return render_docx(digest, root)
+    except ReferenceDocError as error:
+        raise BriefError(Problem(error.file, 1, 1, error.message, hint=error.hint)) from None
 
 
 def _write_figures(digest: Digest, folder: Path, root: Path) -> None:
