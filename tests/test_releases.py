@@ -301,14 +301,28 @@ def pdf_text(path: Path) -> str:
     return "\n".join([*(page.extract_text() for page in reader.pages), *(str(v) for v in meta.values())])
 
 
+def file_text(path: Path) -> str:
+    """A file as text where a marker could hide: a PDF's text and metadata, every part of a Word
+    file's zip (its XML, properties and relationships), any other file's bytes."""
+    if path.suffix == ".pdf":
+        return pdf_text(path)
+    if path.suffix == ".docx":
+        import zipfile
+
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace") for name in sorted(archive.namelist())
+            )
+    return path.read_text("utf-8", "replace")
+
+
 def release_bytes(folder: Path) -> dict[str, str]:
-    """Every file under a release folder, as text (PDFs: their text and metadata), by relative name."""
-    texts = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            name = path.relative_to(folder).as_posix()
-            texts[name] = pdf_text(path) if path.suffix == ".pdf" else path.read_text("utf-8", "replace")
-    return texts
+    """Every file under a release folder, as text, by relative name."""
+    return {
+        path.relative_to(folder).as_posix(): file_text(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def assert_release_is_clean(
@@ -322,7 +336,12 @@ def assert_release_is_clean(
         if page is None:
             assert base.rank > level.rank
             continue
-        for name in (f"html/{brief_id}.html", f"md/{brief_id}.md", f"pdf/{brief_id}.pdf"):
+        for name in (
+            f"html/{brief_id}.html",
+            f"md/{brief_id}.md",
+            f"pdf/{brief_id}.pdf",
+            f"docx/{brief_id}.docx",
+        ):
             text = files[name].replace("\n", " ")
             assert missing(text, own, base, level) == [], (name, level)
 
@@ -331,7 +350,9 @@ def test_build_release_writes_each_level_and_leaks_nothing(workspace: Path) -> N
     from tests.conftest import run
 
     corpus = corpus_workspace(workspace)
-    (workspace / "briefgen.toml").write_text('releases = ["TLP:GREEN", "TLP:CLEAR"]\n', encoding="utf-8")
+    (workspace / "briefgen.toml").write_text(
+        'releases = ["TLP:GREEN", "TLP:CLEAR"]\nformats = ["html", "pdf", "md", "docx"]\n', encoding="utf-8"
+    )
     result = run("build", "--release", "TLP:AMBER")
     assert result.exit_code == 0, result.stderr
     assert not (workspace / "build" / "html").exists()  # --release builds only the named ones
@@ -531,11 +552,8 @@ def test_each_list_gets_its_level_and_nothing_above(workspace: Path) -> None:
     folder = workspace / "build" / "digest"
     for level in (G, C, A):
         files = [p for p in folder.rglob("*") if p.is_file() and level.slug in p.as_posix()]
-        assert {p.suffix for p in files} >= {".pdf", ".html", ".md", ".json"}
-        text = "\n".join(
-            [p.as_posix() for p in files]
-            + [pdf_text(p) if p.suffix == ".pdf" else p.read_text("utf-8", "replace") for p in files]
-        )
+        assert {p.suffix for p in files} >= {".pdf", ".html", ".md", ".json", ".docx"}
+        text = "\n".join([p.as_posix() for p in files] + [file_text(p) for p in files])
         for brief_id, (base, own) in corpus.items():
             assert leaked(text, own, base, level) == [], (level, brief_id)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from docx.shared import Emu
 
 from briefgen.dates import longdate
 from briefgen.figures import ShownFigure
-from briefgen.model import Brief
+from briefgen.model import Brief, Marked, text_of
 from briefgen.render.docx import ooxml
 from briefgen.render.docx.ooxml import Element
 from briefgen.render.docx.pictures import word_image
@@ -160,6 +161,12 @@ class BriefLayout:
                 for item in items:
                     self.w.inline_text(item, self.paragraph("List Bullet"))
 
+    def mark(self, p: Element, item: object) -> None:
+        """A portion's own marking in front of it, `(TLP:AMBER) `, as the HTML and PDF show it."""
+        handling = getattr(item, "handling", None)
+        if handling is not None:
+            self.run(p, f"({handling.value}) ", bold=True)
+
     def claims(self) -> None:
         self.heading("Key claims", 1, "key-claims")
         num = self.w.restart()
@@ -167,6 +174,7 @@ class BriefLayout:
             p = self.paragraph("List Number")
             if num is not None:
                 number(p, num, 0)
+            self.mark(p, claim)
             self.w.inline_text(claim.text, p)
             self.w.bookmark(p, f"{self.prefix}claim-{n}")
             if claim.quote:
@@ -195,7 +203,8 @@ class BriefLayout:
             return
         self.heading("The article, section by section", 1, "sections")
         for n, section in enumerate(self.brief.sections, start=1):
-            self.heading(section.heading, 2, f"section-{n}")
+            marked = f"({section.handling.value}) " if section.handling is not None else ""
+            self.heading(marked + section.heading, 2, f"section-{n}")
             self.w.blocks(section.summary)
             for point in section.points:
                 self.w.inline_text(point, self.paragraph("List Bullet"))
@@ -208,6 +217,7 @@ class BriefLayout:
         self.heading("Implications", 1, "implications")
         for item in self.brief.implications:
             p = self.paragraph()
+            self.mark(p, item)
             self.run(p, item.for_, bold=True)
             if item.likelihood:
                 self.run(p, " ")
@@ -246,7 +256,7 @@ class BriefLayout:
                 for sign in item.indicators:
                     self.w.inline_text(sign, self.paragraph("List Bullet 2"))
 
-    def listed(self, label: str, anchor: str, items: list[str], ordered: bool) -> None:
+    def listed(self, label: str, anchor: str, items: Sequence[str | Marked], ordered: bool) -> None:
         if not items:
             return
         self.heading(label, 1, anchor)
@@ -255,7 +265,8 @@ class BriefLayout:
             p = self.paragraph("List Number" if ordered else "List Bullet")
             if num is not None:
                 number(p, num, 0)
-            self.w.inline_text(item, p)
+            self.mark(p, item)
+            self.w.inline_text(text_of(item), p)
 
     def sources(self) -> None:
         if not self.brief.sources:
@@ -264,6 +275,7 @@ class BriefLayout:
         for source in self.brief.sources:
             p = self.paragraph()
             self.w.bookmark(p, f"{self.prefix}source-{source.id}")
+            self.mark(p, source)
             self.run(p, f"[{source.id}] ", bold=True)
             link = ooxml.hyperlink(p, self.w.document.part, source.url, {}) if source.url else None
             if link is not None:
