@@ -173,3 +173,9 @@ def test_a_brief_named_to_forge_lines_prints_escaped(workspace: Path) -> None:
         result.stderr
     )
     assert "\u202e" not in result.output
+
+
+def test_format_options_add_up(workspace: Path) -> None:
+    result = run("build", "-f", "html", "-f", "md")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (workspace / "build").iterdir() if p.is_dir()) == ["html", "md"]

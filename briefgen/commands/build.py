@@ -157,7 +157,9 @@ def run_once(
     "--format",
     "formats",
     metavar="LIST",
-    help="Formats to make, comma-separated: html,pdf,md,docx (default: the config's, or html,pdf,md).",
+    multiple=True,
+    help="Formats to make, comma-separated or repeated: html,pdf,md,docx "
+    "(default: the config's, or html,pdf,md).",
 )
 @click.option(
     "-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/)."
@@ -190,7 +192,7 @@ def run_once(
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build_command(
     paths: tuple[Path, ...],
-    formats: str | None,
+    formats: tuple[str, ...],
     out: Path | None,
     paper: str | None,
     jobs: int | None,
@@ -207,7 +209,7 @@ def build_command(
     are still built. `releases = [...]` in briefgen.toml adds those release versions to every build;
     --release builds only the named ones.
     """
-    chosen = parse_formats(formats)
+    chosen = parse_formats(",".join(formats) if formats else None)  # `-f html -f md` is `-f html,md`
     levels = parse_releases(releases)
     workspace = _with_options(find_workspace(), paper)
 
