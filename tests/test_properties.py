@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,8 +30,10 @@ from briefgen.errors import BriefError
 from briefgen.loading import LoadedBrief, load_bytes
 from briefgen.markup import to_html, to_inline_html, to_safe_markdown, to_safe_markdown_inline
 from briefgen.model import Confidence, Handling, Likelihood
+from briefgen.new import render_brief
 from briefgen.render.html import render_html
 from briefgen.render.markdown import render_markdown
+from briefgen.sources.article import Article, Heading
 from briefgen.templates import Templates
 from briefgen.view import prepare
 from tests.conftest import REPO
@@ -400,3 +403,32 @@ def test_check_with_a_repeated_section_heading() -> None:
     assert all("\n" not in str(finding) for finding in findings)
     repeated = [f for f in findings if f.rule == "heading-repeated"]
     assert [(f.field, f.severity) for f in repeated] == [("sections[1].heading", "error")], findings
+
+
+HEADING_TEXT = st.text(
+    alphabet=st.sampled_from("abcXYZ éжالم中1 .,;:#'\"-–?!&%*[]{}|>@`~/\\()+=\u00a0"),
+    min_size=1,
+    max_size=24,
+).map(lambda text: " ".join(text.split())).filter(bool)
+"""Headings and titles as the readers give them: whitespace already folded to single spaces."""
+
+
+@examples(300)
+@given(headings=st.lists(HEADING_TEXT, min_size=1, max_size=4), title=HEADING_TEXT)
+@example(headings=["Yes", "NULL", "on", "Q&A", "a #b", "a: b", "- a", "? a"], title="Off")
+def test_the_scaffold_writes_any_heading_and_title_back_exactly(headings: list[str], title: str) -> None:
+    """`new` writes plain text as it stands and everything else through PyYAML: either way the YAML
+    gives back exactly the article's words."""
+    article = Article(
+        Path("a.md"),
+        "md",
+        "",
+        tuple(Heading(text, line, 0) for line, text in enumerate(headings, 1)),
+        title=title,
+    )
+    text = render_brief(
+        article, brief_id="a", source_file="seeds/a.md", schema_ref="s.json", today=dt.date(2025, 1, 1)
+    )
+    loaded = yaml.safe_load(text)
+    assert [s["heading"] for s in loaded["sections"]] == headings
+    assert loaded["title"] == title and loaded["sources"][0]["title"] == title
