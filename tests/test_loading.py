@@ -10,8 +10,10 @@ import pytest
 
 from briefgen.errors import BriefError
 from briefgen.loading import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_brief, load_bytes
+from briefgen.loading.yaml_tree import YamlStop, parse_yaml
 from briefgen.model import SLUG_PATTERN, Confidence, Likelihood
 from briefgen.problems import Problem
+from tests.conftest import REPO
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -635,3 +637,49 @@ def test_a_file_name_cannot_forge_or_reorder_error_lines(tmp_path: Path) -> None
     shown = str(Problem(name, 1, 1, problems[0].message))
     assert "\n" not in shown and "\x1b" not in shown and "\u202e" not in shown
     assert shown.startswith("evil\\nbriefs/fake.yaml:1:1: all good \\x1b[2J\\u202e.yaml:1:1: ")
+
+
+YAML_FILES = sorted(
+    path
+    for folder in (REPO / "briefs", REPO / "tests" / "data")
+    for path in folder.rglob("*")
+    if path.suffix in {".yaml", ".yml"} and path.is_file()
+)
+
+
+def _read_both(data: bytes) -> list[object]:
+    results: list[object] = []
+    for pure in (False, True):
+        try:
+            value, positions = parse_yaml(data, pure=pure)
+            results.append((value, positions.values, positions.keys))
+        except YamlStop as stop:
+            results.append((stop.line, stop.column, stop.message, stop.hint))
+    return results
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda path: str(path.relative_to(REPO)))
+def test_libyaml_reads_every_brief_as_the_python_reader_does(path: Path) -> None:
+    """Briefs are read with libyaml's scanner for speed: the data, every position and every error
+    (a broken file is read again by the Python reader) must be the ones the Python reader gives."""
+    fast, pure = _read_both(path.read_bytes())
+    assert fast == pure
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "a: éé x\nb: [é, {c: d}]\nc: 1.10\n".encode(),
+        "t: 'é'\r\nu: x\r\n".encode(),
+        "\ufeffk: v\n".encode(),
+        b"k:\n\t- tab\n",
+        b"k: 'never closed\n",
+        b"a: &x 1\nb: &x 2\n",
+        b"k: [" * 60 + b"]" * 60 + b"\n",
+        b"a: 1\na: 2\n",
+        b"k: v\n---\nk: w\n",
+    ],
+)
+def test_libyaml_and_python_agree_on_awkward_yaml(data: bytes) -> None:
+    fast, pure = _read_both(data)
+    assert fast == pure
