@@ -52,6 +52,13 @@ class Config(BaseModel):
         ),
     )
     bluf_max_words: int = Field(120, gt=0, description="`briefgen check` warns about a longer BLUF.")
+    scheduler: str | None = Field(
+        None,
+        description=(
+            "A Dask scheduler's address (tcp://host:8786) to render on; `build --scheduler` overrides "
+            "it, `--scheduler local` builds here."
+        ),
+    )
     releases: list[Handling] = Field(
         default_factory=list,
         description="Release levels every build also writes, to <out>/<level-slug>/ (never TLP:RED).",

@@ -5,6 +5,7 @@ its own output, not the build."""
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
 import time
@@ -40,3 +41,29 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if outer:  # an enclosing limit: re-armed with what is left of it (at least a moment)
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
+
+
+@contextmanager
+def thread_time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeLimitExceeded in this thread after `seconds`, from a timer thread: for work in a thread
+    that is not the main one (a Dask worker's), where SIGALRM cannot reach. The exception lands at the
+    thread's next Python bytecode, which WeasyPrint's layout reaches often."""
+    if seconds <= 0:
+        yield
+        return
+    target = threading.get_ident()
+    done = threading.Event()
+
+    def expire() -> None:
+        if not done.is_set():
+            exception = ctypes.py_object(TimeLimitExceeded)
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), exception)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        timer.cancel()

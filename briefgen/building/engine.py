@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.building.execute import execute
+from briefgen.building.execute import Executor, LocalPool
 from briefgen.building.manifest import Entry, Manifest
 from briefgen.building.plan import ASSET_PREFIX, add_files, fingerprint, make_plan
 from briefgen.building.worker import asset_folder
@@ -124,12 +124,16 @@ def build(
     on_start: Callable[[int, int], None] | None = None,
     on_result: Callable[[Outcome], None] | None = None,
     release: Handling | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build the workspace (or PATHS); `on_start(to_build, up_to_date)` and `on_result` report progress.
 
     `release`: build the version for that level instead, into `<out>/<level-slug>/` with its own
     manifest (so it is incremental on its own); each brief is cut by `releases.release` in the plan,
-    before any worker sees it, and a brief without a BLUF at the level is one note line."""
+    before any worker sees it, and a brief without a BLUF at the level is one note line.
+
+    `executor`: where renders run (a `LocalPool` or a Dask `Cluster` the caller keeps across builds);
+    by default a local pool for this build only."""
     started = time.perf_counter()
     config = workspace.config
     chosen: list[Format] = list(formats or config.formats)
@@ -164,11 +168,15 @@ def build(
         finish(outcome)
     for result in plan.failed:
         finish(result)
+    own = executor is None
+    runner: Executor = LocalPool(jobs) if executor is None else executor
     try:
-        for (_, entry, key), outcome in execute(workspace, plan.tasks, jobs):
+        for (_, entry, key), outcome in runner.run(workspace, plan.tasks):
             _record(manifest, entry, key, outcome, out, workspace.root, print_)
             finish(outcome)
     finally:
+        if own:
+            runner.close()
         if manifest.entries or manifest.path.exists():
             try:
                 manifest.save()

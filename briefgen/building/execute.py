@@ -1,4 +1,5 @@
-"""Execute: render the planned tasks, in-process without PDFs, in a process pool with them.
+"""Execute: render the planned tasks, in-process without PDFs, in a process pool with them (or on a
+Dask cluster: `distributed.Cluster`, the same interface).
 
 PDFs are made in a process pool (WeasyPrint is neither thread-safe nor fast under threads) whose
 workers set up WeasyPrint once; each brief runs under a time limit, and a worker that hangs or dies
@@ -9,7 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, as_completed
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from briefgen.building import worker
 from briefgen.building.manifest import Entry
@@ -25,44 +27,81 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def execute(
-    workspace: Workspace, tasks: list[tuple[worker.Task, Entry, str]], jobs: int | None
-) -> Iterator[tuple[tuple[worker.Task, Entry, str], Outcome]]:
-    """Outcomes in completion order: in-process without PDFs, in a process pool with them."""
-    if not tasks:
-        return
-    timeout = workspace.config.pdf_timeout
-    with_pdf = any("pdf" in task.formats for task, _, _ in tasks)
-    if not with_pdf:
-        worker.init(workspace.root, workspace.config, with_pdf=False)
-        for item in tasks:
-            try:
-                with time_limit(timeout):
-                    outcome = worker.render(item[0])
-            except TimeLimitExceeded:
-                outcome = Outcome(item[0].source, problems=[too_slow(item[0].source, workspace)])
-            yield item, outcome
-        return
-    from pebble import ProcessPool
+Item = tuple[worker.Task, Entry, str]
+"""A planned render: the task, the manifest entry it will update, and the key its outputs get."""
 
-    workers = max(1, min(jobs or default_jobs(), len(tasks)))
-    pool = ProcessPool(
-        max_workers=workers, initializer=worker.init, initargs=(workspace.root, workspace.config, True)
-    )
-    try:
-        futures: dict[Future[Any], tuple[worker.Task, Entry, str]] = {
-            pool.schedule(worker.render, (item[0],), timeout=timeout): item for item in tasks
-        }
-        for future in as_completed(futures):
-            item = futures[future]
-            found = result_of(future, item[0].source, workspace)
-            yield item, found if isinstance(found, Outcome) else Outcome(item[0].source, problems=[found])
-    except BaseException:
-        pool.stop()
-        raise
-    finally:
-        pool.close()
-        pool.join()
+
+class Executor(Protocol):
+    """Where renders run: `LocalPool` on this machine, `distributed.Cluster` on a Dask cluster."""
+
+    def run(self, workspace: Workspace, tasks: list[Item]) -> Iterator[tuple[Item, Outcome]]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalPool:
+    """In-process without PDFs; with them, a process pool kept for the next build of the same command
+    (the release versions, each save of `build --watch`), so only the first build pays for starting
+    workers and loading WeasyPrint."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs
+        self._pool: Any = None
+        self._size = 0
+        self._for: tuple[Path, str] | None = None
+
+    def run(self, workspace: Workspace, tasks: list[Item]) -> Iterator[tuple[Item, Outcome]]:
+        """Outcomes in completion order."""
+        if not tasks:
+            return
+        timeout = workspace.config.pdf_timeout
+        if not any("pdf" in task.formats for task, _, _ in tasks):
+            worker.init(workspace.root, workspace.config, with_pdf=False)
+            for item in tasks:
+                try:
+                    with time_limit(timeout):
+                        outcome = worker.render(item[0])
+                except TimeLimitExceeded:
+                    outcome = Outcome(item[0].source, problems=[too_slow(item[0].source, workspace)])
+                yield item, outcome
+            return
+        pool = self._pool_for(workspace, len(tasks))
+        try:
+            futures: dict[Future[Any], Item] = {
+                pool.schedule(worker.render, (item[0],), timeout=timeout): item for item in tasks
+            }
+            for future in as_completed(futures):
+                item = futures[future]
+                found = result_of(future, item[0].source, workspace)
+                yield item, found if isinstance(found, Outcome) else Outcome(item[0].source, problems=[found])
+        except BaseException:
+            self._stop()
+            raise
+
+    def _pool_for(self, workspace: Workspace, count: int) -> Any:
+        from pebble import ProcessPool
+
+        wanted = max(1, min(self.jobs or default_jobs(), count))
+        key = (workspace.root, workspace.config.model_dump_json())
+        if self._pool is not None and (key != self._for or wanted > self._size or not self._pool.active):
+            self.close()
+        if self._pool is None:
+            self._pool = ProcessPool(
+                max_workers=wanted, initializer=worker.init, initargs=(workspace.root, workspace.config, True)
+            )
+            self._size, self._for = wanted, key
+        return self._pool
+
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.close()
+            pool.join()
 
 
 def result_of(future: Future[T], source: str, workspace: Workspace) -> T | Problem:

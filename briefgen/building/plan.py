@@ -29,7 +29,7 @@ def fingerprint(workspace: Workspace, templates: Templates, level: Handling | No
     """What every output shares: templates and CSS in use, the settings that shape output, versions,
     and the release level (None: the full version)."""
     settings = workspace.config.model_dump_json(
-        exclude={"briefs", "out", "formats", "pdf_timeout", "releases"}
+        exclude={"briefs", "out", "formats", "pdf_timeout", "releases", "scheduler"}
     )
     parts = [templates.fingerprint(), settings, __version__]
     for renderer in ("weasyprint", "python-docx"):  # a new version may lay out the same brief differently
@@ -177,6 +177,6 @@ def make_plan(
             manifest.entries[source] = entry
             plan.skipped += 1
             continue
-        task = worker.Task(source, brief, stale, out, earlier)
+        task = worker.Task(source, brief, stale, out, earlier, print_)
         plan.tasks.append((task, entry, entry.key(print_)))
     return plan

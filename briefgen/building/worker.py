@@ -8,14 +8,14 @@ own layout. The same functions run in-process for builds that make no PDF, and `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from briefgen.config import Config, Format
-from briefgen.figures import FigureError, ShownFigures
+from briefgen.figures import FigureError
 from briefgen.model import Brief
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
@@ -34,6 +34,8 @@ class Task:
     out: Path
     previous: Brief | None = None
     """The brief this one supersedes, for its "Changes since" section."""
+    fingerprint: str = ""
+    """The build's fingerprint: a worker kept from an earlier build re-reads templates when it moved."""
 
 
 class _State:
@@ -41,6 +43,7 @@ class _State:
     config: Config
     templates: Templates
     pdf: Any = None
+    fingerprint: str = ""
 
 
 _state: _State | None = None
@@ -60,6 +63,22 @@ def init(root: Path, config: Config, with_pdf: bool) -> None:
         except (ImportError, OSError) as error:
             state.pdf = error
     _state = state
+
+
+def ensure(root: Path, config: Config, with_pdf: bool) -> None:
+    """Set up as `init` would, unless already set up so: a long-lived (Dask) worker keeps WeasyPrint
+    loaded and its stylesheets parsed from one task to the next."""
+    same = _state is not None and _state.root == root and _state.config == config
+    if not same or (with_pdf and _state is not None and _state.pdf is None):
+        init(root, config, with_pdf)
+
+
+def refresh(fingerprint: str) -> None:
+    """Read the templates afresh when the build's fingerprint (templates, config, versions) moved:
+    a pool kept across the builds of a watch sees a saved template."""
+    assert _state is not None, "worker.init() first"
+    if fingerprint != _state.fingerprint:
+        _state.templates, _state.fingerprint = Templates(_state.root), fingerprint
 
 
 def reconfigure(config: Config) -> None:
@@ -85,61 +104,84 @@ class Rendering:
     """A template error: the brief's other formats would only repeat it."""
 
 
-def render(task: Task) -> Outcome:
-    """Render and atomically write each requested format; problems are reported, never raised."""
+@dataclass
+class Produced:
+    """A brief's outputs as bytes, written nowhere yet: what a remote (Dask) worker sends back for the
+    client to write, so that a worker killed mid-build never leaves half a file."""
+
+    source: str
+    outputs: dict[Format, bytes] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    """The Markdown page's figure copies, by their name under `md/assets/<id>/`."""
+    problems: list[Problem] = field(default_factory=list)
+    fetched: frozenset[str] = frozenset()
+
+
+def produce(task: Task) -> Produced:
+    """Render each requested format of `task` to bytes; problems are reported, never raised."""
     assert _state is not None, "worker.init() first"
-    assert task.brief.id is not None
-    outcome = Outcome(task.source)
+    refresh(task.fingerprint)
+    produced = Produced(task.source)
     try:
         view = prepare(task.brief, _state.config, _state.root, task.previous)
     except FigureError as error:  # changed since the plan checked it
-        outcome.problems.append(figure_problem(task.source, error))
-        return outcome
+        produced.problems.append(figure_problem(task.source, error))
+        return produced
     for fmt in task.formats:
         rendering = _render_view(task.source, view, fmt)
-        outcome.problems.extend(rendering.problems)
-        outcome.fetched |= rendering.fetched
+        produced.problems.extend(rendering.problems)
+        produced.fetched |= rendering.fetched
         if rendering.templates_broken:
-            return outcome
+            return produced
         if rendering.data is None:
             continue
+        produced.outputs[fmt] = rendering.data
+        if fmt == "md":
+            produced.assets = {item.asset: item.image.data for item in view["figures"].all()}
+    return produced
+
+
+def render(task: Task) -> Outcome:
+    """Render and atomically write each requested format (the local pool's unit of work)."""
+    assert _state is not None, "worker.init() first"
+    return write(produce(task), task, _state.root)
+
+
+def write(produced: Produced, task: Task, root: Path) -> Outcome:
+    """Write a brief's outputs atomically (and its figure copies beside its Markdown page)."""
+    assert task.brief.id is not None
+    outcome = Outcome(produced.source, problems=list(produced.problems), fetched=set(produced.fetched))
+    for fmt, data in produced.outputs.items():
         target = output_path(task.out, fmt, task.brief.id)
-        try:
-            write_atomic(target, rendering.data)
-        except OSError as error:
-            hint = "check that the output folder is writable and the disk not full"
-            shown = display_path(target, _state.root)
-            outcome.problems.append(
-                Problem(task.source, 1, 1, f"cannot write {shown}: {error.strerror or error}", hint=hint)
-            )
+        if not _written(target, data, root, outcome):
             continue
         outcome.written[fmt] = target
         if fmt == "md":
-            _write_assets(view["figures"], target.parent / "assets" / task.brief.id, outcome)
+            folder = asset_folder(task.out, task.brief.id)
+            for name, image in produced.assets.items():
+                copy = folder / name
+                unchanged = copy.is_file() and copy.read_bytes() == image  # not rewritten
+                if unchanged or _written(copy, image, root, outcome):
+                    outcome.assets[name] = copy
     return outcome
+
+
+def _written(target: Path, data: bytes, root: Path, outcome: Outcome) -> bool:
+    try:
+        write_atomic(target, data)
+        return True
+    except OSError as error:
+        hint = "check that the output folder is writable and the disk not full"
+        shown = display_path(target, root)
+        outcome.problems.append(
+            Problem(outcome.source, 1, 1, f"cannot write {shown}: {error.strerror or error}", hint=hint)
+        )
+        return False
 
 
 def asset_folder(out: Path, brief_id: str) -> Path:
     """Where a Markdown page's figure copies go: `md/assets/<id>/`, linked as `assets/<id>/<name>`."""
     return out / "md" / "assets" / brief_id
-
-
-def _write_assets(figures: ShownFigures, folder: Path, outcome: Outcome) -> None:
-    """The figures' copies (sanitised, for SVG) beside the Markdown page; unchanged ones are not rewritten."""
-    assert _state is not None
-    for item in figures.all():
-        target = folder / item.asset
-        try:
-            if not (target.is_file() and target.read_bytes() == item.image.data):
-                write_atomic(target, item.image.data)
-        except OSError as error:
-            shown = display_path(target, _state.root)
-            hint = "check that the output folder is writable and the disk not full"
-            outcome.problems.append(
-                Problem(outcome.source, 1, 1, f"cannot write {shown}: {error.strerror or error}", hint=hint)
-            )
-            continue
-        outcome.assets[item.asset] = target
 
 
 def figure_problem(source: str, error: FigureError) -> Problem:

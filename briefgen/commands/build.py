@@ -12,6 +12,7 @@ from types import FrameType
 import click
 
 from briefgen.building import BuildReport, build, default_jobs
+from briefgen.building.execute import Executor, LocalPool
 from briefgen.config import FORMATS, Format, Workspace, find_workspace
 from briefgen.errors import BriefgenError, ExitCode, exit_codes_help, show_problems
 from briefgen.model import Handling
@@ -118,6 +119,7 @@ def run_once(
     jobs: int | None,
     quiet: bool,
     releases: list[Handling] | None = None,
+    executor: Executor | None = None,
 ) -> bool:
     """The full version (unless `releases` names the versions to build instead), then every release
     level the config asks for; True when a brief failed."""
@@ -137,6 +139,7 @@ def run_once(
                 on_start=progress.start,
                 on_result=progress.result,
                 release=level,
+                executor=executor,
             )
         finally:
             progress.close()
@@ -182,6 +185,12 @@ def run_once(
     multiple=True,
     help="Build the version for LEVEL (e.g. TLP:GREEN) into <out>/<level-slug>/ instead; repeatable.",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Render on the Dask cluster of this scheduler (tcp://host:8786; needs the `distributed` extra), "
+    "or `local` for this machine (default: the config's `scheduler`, else local).",
+)
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 @click.option(
     "-w",
@@ -197,6 +206,7 @@ def build_command(
     paper: str | None,
     jobs: int | None,
     releases: tuple[str, ...],
+    scheduler: str | None,
     force: bool,
     watch: bool,
     quiet: bool,
@@ -221,11 +231,12 @@ def build_command(
         except BriefgenError as error:
             error.show()
             return
-        run_once(current, paths, chosen, out, False, jobs, quiet, levels)
+        run_once(current, paths, chosen, out, False, jobs, quiet, levels, executor)
 
+    executor = _executor(scheduler or workspace.config.scheduler, jobs)  # a cluster is checked here, first
     try:
         with _terminate_as_interrupt():
-            any_failed = run_once(workspace, paths, chosen, out, force, jobs, quiet, levels)
+            any_failed = run_once(workspace, paths, chosen, out, force, jobs, quiet, levels, executor)
             if watch:
                 from briefgen.building.watching import watch_and_rebuild
 
@@ -238,4 +249,15 @@ def build_command(
             "interrupted: outputs are complete old or new versions; run the build again to finish", err=True
         )
         sys.exit(ExitCode.INTERRUPTED)
+    finally:
+        executor.close()
     sys.exit(ExitCode.FAILED if any_failed else ExitCode.OK)
+
+
+def _executor(scheduler: str | None, jobs: int | None) -> Executor:
+    """One executor for the whole command: its warm workers serve every release and every save."""
+    if scheduler and scheduler != "local":
+        from briefgen.building.distributed import Cluster
+
+        return Cluster(scheduler)
+    return LocalPool(jobs)
