@@ -6,6 +6,7 @@ bounds everything: briefs, templates and referenced files are read only from ins
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from pathlib import Path
@@ -21,6 +22,12 @@ Format = Literal["html", "pdf", "md", "docx"]
 FORMATS: tuple[Format, ...] = ("html", "pdf", "md", "docx")
 DEFAULT_FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
 """What `build` writes when neither `-f` nor `formats` says: Word files only when asked for."""
+PDF_VARIANTS: tuple[str, ...] = (
+    "pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b",
+    "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/a-4e", "pdf/a-4f", "none",
+)  # fmt: skip
+"""WeasyPrint's variants (one per PDF: it cannot combine them; the PDF/A "a" levels are the tagged,
+accessible ones), and `none` for a plain tagged PDF."""
 M = TypeVar("M", bound=BaseModel)
 CONFIG_NAME = "briefgen.toml"
 
@@ -51,6 +58,13 @@ class Config(BaseModel):
             "and each brief's share of the digest."
         ),
     )
+    pdf_variant: str = Field(
+        "pdf/ua-1",
+        description=(
+            "Standard the PDFs claim: pdf/ua-1 (accessible, the default), a PDF/A level for archives "
+            "(pdf/a-3a is archival and tagged, pdf/a-3u archival), or none."
+        ),
+    )
     bluf_max_words: int = Field(120, gt=0, description="`briefgen check` warns about a longer BLUF.")
     scheduler: str | None = Field(
         None,
@@ -63,6 +77,16 @@ class Config(BaseModel):
         default_factory=list,
         description="Release levels every build also writes, to <out>/<level-slug>/ (never TLP:RED).",
     )
+
+    @field_validator("pdf_variant")
+    @classmethod
+    def _known_variant(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in PDF_VARIANTS:
+            close = difflib.get_close_matches(value, PDF_VARIANTS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"unknown PDF variant: {hint}choose one of {', '.join(PDF_VARIANTS)}")
+        return value
 
     @field_validator("releases")
     @classmethod

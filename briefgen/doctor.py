@@ -15,6 +15,14 @@ from briefgen.loading import discover
 
 Status = Literal["ok", "warning", "missing"]
 FONTS_WE_USE = ("DejaVu Sans", "DejaVu Sans Mono")
+SCRIPTS = (
+    ("Arabic", "ar", "Noto Sans Arabic", "fonts-noto-core"),
+    ("Hebrew", "he", "Noto Sans Hebrew", "fonts-noto-core"),
+    ("CJK", "zh", "Noto Sans CJK SC", "fonts-noto-cjk"),
+)
+"""Scripts briefs are written in that DejaVu lacks or covers thinly: the language fontconfig is asked
+about, the family templates/pdf.css asks for, and the Debian package (scripts/setup installs it) whose
+fonts cover the script. Without any, a PDF in that script shows boxes."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,29 @@ def _fonts() -> list[Check]:
     detail = f"{len(families)} families" + (
         f"; templates' fonts absent: {', '.join(absent)} (fonts-dejavu-core)" if absent else ""
     )
-    return [Check("fonts", "warning" if absent else "ok", detail)]
+    return [Check("fonts", "warning" if absent else "ok", detail), *_script_fonts()]
+
+
+def _script_fonts() -> list[Check]:
+    """One line per script: which families fontconfig would pick for it, or the package to install."""
+    checks = []
+    for script, lang, wanted, package in SCRIPTS:
+        listed = subprocess.run(
+            ["fc-list", f":lang={lang}", "family"], capture_output=True, text=True, check=False
+        ).stdout
+        found = {line.split(",")[0].strip() for line in listed.splitlines() if line.strip()}
+        families = sorted(found - set(FONTS_WE_USE)) or sorted(found)  # DejaVu covers some scripts thinly
+        if families:
+            first = (
+                [wanted] if wanted in families else [*families[:2], f"not {wanted}, which pdf.css asks for"]
+            )
+            rest = len(families) - (1 if wanted in families else min(2, len(families)))
+            shown = ", ".join(first) + (f" and {rest} more" if rest > 0 else "")
+            checks.append(Check(f"{script} fonts", "ok", shown))
+        else:
+            detail = f"none: {script} text in a PDF shows empty boxes (Debian: {package})"
+            checks.append(Check(f"{script} fonts", "warning", detail))
+    return checks
 
 
 def _workspace(workspace: Workspace | None, error: str | None) -> list[Check]:

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from briefgen import markup
 from briefgen.dates import longdate
+from briefgen.locale.direction import direction
 from briefgen.model import text_of
 from briefgen.problems import Problem, display_path
 
@@ -127,6 +128,7 @@ class Templates:
             longdate=longdate,
             yaml=_yaml,
             text_of=text_of,
+            direction=direction,
         )
         self.env.globals["css"] = self.css
         self.env.globals.update(heading=_heading, anchor=_anchor, marking=_marking)

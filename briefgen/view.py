@@ -13,6 +13,7 @@ from briefgen import __version__
 from briefgen.changes import compare
 from briefgen.config import Config
 from briefgen.figures import show_figures
+from briefgen.locale.direction import direction
 from briefgen.model import Brief, Handling
 from briefgen.releases import portion_markings
 
@@ -39,6 +40,8 @@ def prepare(brief: Brief, config: Config, root: Path, previous: Brief | None = N
         "handling": str(handling),
         "tags": list(brief.tags),
     }
+    if direction(brief.lang) == "rtl":  # a wiki theme mirrors the page
+        front_matter["dir"] = "rtl"
     if brief.authors:
         front_matter["authors"] = list(brief.authors)
     if source is not None:

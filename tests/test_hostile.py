@@ -648,5 +648,5 @@ def test_every_script_reads_back_as_text(hostile: Hostile, name: str) -> None:
 
 def test_lang_is_set_for_right_to_left_briefs(hostile: Hostile) -> None:
     html, _, pdf = outputs(hostile, "scripts-arabic-rtl")
-    assert '<html lang="ar">' in html
+    assert '<html lang="ar" dir="rtl">' in html
     assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "ar"

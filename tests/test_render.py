@@ -152,7 +152,7 @@ def test_html_is_self_contained_and_scriptless(example_build: Built) -> None:
     assert "script" not in outline.tags
     assert "link" not in outline.tags, "styles are inlined, nothing to fetch"
     assert "style" in outline.tags
-    assert ("html", {"lang": "en"}) in outline.attrs
+    assert ("html", {"lang": "en", "dir": "ltr"}) in outline.attrs
     assert "<script" not in example_build.html.lower()
     for tag, attrs in outline.attrs:
         assert not any(k.startswith("on") for k in attrs), f"event handler on <{tag}>"

@@ -222,7 +222,7 @@ def _render_view(source: str, view: dict[str, Any], fmt: Format) -> Rendering:
             reason = _state.pdf or "WeasyPrint was not loaded"
             hint = "run `briefgen doctor`; WeasyPrint needs Pango"
             return Rendering(None, [Problem(source, 1, 1, f"cannot make PDFs: {reason}", hint=hint)])
-        rendered = _state.pdf.render_pdf(_state.templates, view, _state.root)
+        rendered = _state.pdf.render_pdf(_state.templates, view, _state.root, _state.config.pdf_variant)
     except jinja2.TemplateError as error:
         return Rendering(None, [template_problem(source, error, _state.root)], templates_broken=True)
     except Exception as error:  # a renderer failure must not stop the other briefs

@@ -53,10 +53,12 @@ def pdf_html(templates: Templates, digest: Digest) -> str:
     return templates.render("digest.pdf.j2", bodies=bodies, **digest.context())
 
 
-def render_pdf(templates: Templates, digest: Digest, root: Path) -> tuple[bytes, list[str]]:
+def render_pdf(
+    templates: Templates, digest: Digest, root: Path, variant: str = "pdf/ua-1"
+) -> tuple[bytes, list[str]]:
     from briefgen.render.pdf import html_to_pdf  # WeasyPrint: imported only when a PDF is made
 
-    rendered = html_to_pdf(pdf_html(templates, digest), root)
+    rendered = html_to_pdf(pdf_html(templates, digest), root, variant)
     return rendered.data, rendered.warnings
 
 

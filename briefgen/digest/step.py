@@ -55,7 +55,7 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
     try:
         # One brief's allowance each: a layout that never ends must not hang the unattended job.
         with time_limit(limit):
-            pdf, warnings = render_pdf(templates, digest, workspace.root)
+            pdf, warnings = render_pdf(templates, digest, workspace.root, workspace.config.pdf_variant)
             outputs = {
                 "pdf": pdf,
                 "html": render_html(templates, digest).encode("utf-8"),

@@ -101,13 +101,17 @@ class Rendered:
     """Workspace files the fetcher served (an image or font a template or stylesheet loads)."""
 
 
-def render_pdf(templates: Templates, view: dict[str, Any], root: Path) -> Rendered:
+def render_pdf(templates: Templates, view: dict[str, Any], root: Path, variant: str = "pdf/ua-1") -> Rendered:
     """One brief's PDF."""
-    return html_to_pdf(templates.render("brief.pdf.j2", **view), root)
+    return html_to_pdf(templates.render("brief.pdf.j2", **view), root, variant)
 
 
-def html_to_pdf(html: str, root: Path) -> Rendered:
-    """Any HTML of ours → PDF, loading resources only through the workspace fetcher."""
+def html_to_pdf(html: str, root: Path, variant: str = "pdf/ua-1") -> Rendered:
+    """Any HTML of ours → PDF, loading resources only through the workspace fetcher.
+
+    `variant` is the config's `pdf_variant` (PDF/UA-1 by default: XMP identification, /Lang,
+    DisplayDocTitle, a structure tree); `none` leaves a plain tagged PDF.
+    """
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
@@ -119,7 +123,12 @@ def html_to_pdf(html: str, root: Path) -> Rendered:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         # No optimize_images or jpeg_quality: a JPEG figure is embedded as the JPEG it is (DCTDecode),
         # never decoded and re-encoded; pdf_tags puts each <img>'s alt in its /Figure's /Alt.
-        pdf = document.write_pdf(stylesheets=stylesheets, pdf_tags=True, font_config=_fonts)
+        pdf = document.write_pdf(
+            stylesheets=stylesheets,
+            pdf_tags=True,
+            font_config=_fonts,
+            pdf_variant=None if variant == "none" else variant,
+        )
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate

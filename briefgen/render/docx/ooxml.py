@@ -18,6 +18,8 @@ from docx.styles import BabelFish
 from docx.styles.styles import Styles
 from docx.text.run import Run
 
+from briefgen.locale.direction import direction
+
 Element = Any
 """An lxml element of python-docx's oxml classes (CT_P, CT_R, ...)."""
 
@@ -27,11 +29,11 @@ EXTERNAL_LINK = re.compile(r"^(?:https?|mailto):[^\s\x00-\x1f\x7f]*$", re.IGNORE
 
 
 EAST_ASIAN = frozenset({"zh", "ja", "ko"})
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "yi", "ps", "dv", "ckb", "sd", "ug"})
 
 
 def is_rtl(lang: str) -> bool:
-    return lang.split("-")[0].lower() in RIGHT_TO_LEFT
+    """Right to left, as every other output decides it (briefgen.locale.direction)."""
+    return direction(lang) == "rtl"
 
 
 _SPECIAL = re.compile(r"[\t\n\r]")

@@ -1,0 +1,1 @@
+"""Locale: what depends on a brief's language (writing direction; label catalogs)."""
