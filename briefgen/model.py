@@ -112,6 +112,10 @@ Tag = Annotated[
 ]
 
 
+Lang = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+"""A BCP 47 language tag, e.g. en, fr, ar, pt-BR."""
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
 
@@ -288,6 +292,11 @@ class Source(Strict):
         | None
     ) = Field(None, description="http(s) address of the original.")
     published: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD).")
+    lang: Lang | None = Field(
+        None,
+        description="Language of the source (BCP 47) when it differs from the brief's: its title and the"
+        " quotes taken from it are marked with it, so that screen readers pronounce them right.",
+    )
     file: str | None = Field(
         None, description="Workspace-relative path of a local copy, e.g. seeds/article.txt."
     )
@@ -350,9 +359,7 @@ class Brief(Strict):
     handling: Handling | None = Field(
         None, description="TLP marking; the workspace default applies when absent."
     )
-    lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
-        "en", description="Language of the brief (BCP 47), e.g. en, fr, ar."
-    )
+    lang: Lang = Field("en", description="Language of the brief (BCP 47), e.g. en, fr, ar.")
     bluf: Markdown = Field(description="Bottom line up front (Markdown).")
     tearline: list[Tearline] = Field(
         default_factory=list, description="Releasable BLUF and context for lower markings than the brief's."
@@ -379,3 +386,20 @@ class Brief(Strict):
     )
     sources: list[Source] = Field(default_factory=list)
     tags: list[Tag] = Field(default_factory=list)
+
+    def other_lang(self, lang: str | None) -> str | None:
+        """`lang` when it is another language than the brief's, else None: what a `lang=` attribute on
+        a passage needs (WCAG 3.1.2), written only where the reader's software must switch."""
+        return lang if lang and lang.lower() != self.lang.lower() else None
+
+    def quote_lang(self, source_ids: list[str]) -> str | None:
+        """The language of a quote taken from these sources: the first cited source that has a `lang`."""
+        langs = {source.id: source.lang for source in self.sources if source.lang}
+        return self.other_lang(next((langs[i] for i in source_ids if i in langs), None))
+
+    @property
+    def article_lang(self) -> str | None:
+        """The language of the article the sections follow (headings and quotes exactly as there): the
+        first source with an address or a local copy, as the Markdown front matter's `source` is."""
+        article = next((s for s in self.sources if s.url or s.file), None)
+        return self.other_lang(article.lang if article else None)

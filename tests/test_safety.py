@@ -23,6 +23,7 @@ SAFE_TAGS = {
     "title",
     "style",
     "body",
+    "main",
     "div",
     "article",
     "header",
