@@ -95,7 +95,7 @@ def test_touched_brief_is_rehashed_not_rebuilt(tmp_path: Path) -> None:
     assert outputs(tmp_path) == before
     manifest = json.loads((tmp_path / "build" / ".briefgen-manifest.json").read_text(encoding="utf-8"))
     assert manifest["briefs"]["briefs/brief-003.yaml"]["brief"]["mtime_ns"] == later, "stat refreshed"
-    third, opened = build(tmp_path)
+    _, opened = build(tmp_path)
     assert opened == {}, "with the refreshed stat, the next build does not even hash it"
 
 
