@@ -1,6 +1,7 @@
 """Build-speed benchmark: prints medians and ratios; never run by the test suite.
 
     python benchmarks/build_speed.py --briefs 200 --large 1000 --repeat 3
+    python benchmarks/build_speed.py --briefs 20 --large 0 --no-pandoc --noop 10000 --one-of 1000
 
 Generates a workspace of realistic briefs (1 to 6 pages, from the worked example), then measures in
 one run, as medians of --repeat runs of the real `briefgen` command:
@@ -8,6 +9,12 @@ one run, as medians of --repeat runs of the real `briefgen` command:
   (a) WeasyPrint alone rendering the same final HTML files serially in one process;
   (b) a per-file `pandoc --pdf-engine=weasyprint` pipeline over the same briefs' Markdown;
   `briefgen --version`; peak RSS of each PDF worker (VmHWM, polled).
+`--noop N`: a workspace of N briefs built once with `--scale-formats` (default md: a cold build of
+10,000 PDFs takes hours here), then the median no-op rebuild, compared with the cold build of N briefs
+in all formats estimated as (cold build of --briefs) / --briefs × N (same 2-process pool).
+`--one-of N`: an N-brief workspace built once with `--scale-formats`; then, in cold processes, the
+median rebuild after editing one brief against the median cold build of a workspace holding only
+that brief (same formats).
 The machine is shared and noisy: compare ratios taken in the same run, not absolute seconds.
 """
 
@@ -170,6 +177,11 @@ def main() -> None:
         "--repeat", type=int, default=3, help="runs per measurement; medians are printed (default 3)"
     )
     parser.add_argument("--no-pandoc", action="store_true", help="skip baseline (b)")
+    parser.add_argument("--noop", type=int, default=0, help="briefs for the large no-op case (0 skips)")
+    parser.add_argument("--one-of", type=int, default=0, help="briefs for the edit-one case (0 skips)")
+    parser.add_argument(
+        "--scale-formats", default="md", help="formats of the --noop/--one-of builds (default md)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as folder:
@@ -232,6 +244,51 @@ def main() -> None:
             share = f"= {100 * noop / large_cold:.2f}% of cold (targets <= 0.5 s, <= 1%)"
             show(f"no-op rebuild, {args.large} briefs", noop, note=share)
             show(f"rebuild after editing 1 of {args.large}", edit, note="(target <= 1.5 s)")
+
+        per_brief = cold / args.briefs
+        if args.noop:
+            noop_case(Path(folder) / "noop", args.noop, args.scale_formats, args.repeat, per_brief)
+        if args.one_of:
+            one_of_case(Path(folder) / "one-of", args.one_of, args.scale_formats, args.repeat)
+
+
+def noop_case(root: Path, count: int, formats: str, repeat: int, per_brief: float) -> None:
+    generate(root, count)
+    command = [*BRIEFGEN, "build", "-q", "-f", formats]
+    first = timed(command, root)
+    show(f"cold build, {count} briefs, -f {formats} (once)", first)
+    noop = median([timed(command, root) for _ in range(max(3, repeat))])
+    estimate = per_brief * count
+    share = f"= {100 * noop / estimate:.3f}% of est. cold all formats {estimate:.0f} s (targets <= 1 s, < 1%)"
+    show(f"no-op rebuild, {count} briefs, -f {formats}", noop, note=share)
+    show("  its share of that -f build", noop / first, "x")
+
+
+def one_of_case(root: Path, count: int, formats: str, repeat: int) -> None:
+    paths = generate(root / "many", count)
+    command = [*BRIEFGEN, "build", "-q", "-f", formats]
+    show(f"cold build, {count} briefs, -f {formats} (once)", timed(command, root / "many"))
+    target = paths[count // 2]
+    alone = root / "alone"
+    (alone / "briefs").mkdir(parents=True)
+    shutil.copytree(root / "many" / "seeds", alone / "seeds")
+    shutil.copy(target, alone / "briefs" / target.name)
+    singles = []
+    for _ in range(max(3, repeat)):
+        shutil.rmtree(alone / "build", ignore_errors=True)
+        singles.append(timed(command, alone))
+    single = median(singles)
+    edits = []
+    for run in range(max(3, repeat)):
+        target.write_text(target.read_text(encoding="utf-8") + f"# edit {run}\n", encoding="utf-8")
+        edits.append(timed(command, root / "many"))
+    edit = median(edits)
+    show(f"cold build of a workspace of that one brief, -f {formats}", single)
+    show(
+        f"rebuild after editing 1 of {count}",
+        edit,
+        note=f"= {edit / single:.2f}x the one-brief build (target <= 1.2)",
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """What the last build made from what: the state that lets a rebuild skip unchanged briefs.
 
-Kept as one small JSON file in the output folder. It records, per brief file, the stat and hash of
-the brief and of every workspace file it references, the key its outputs were built with, and the
-outputs briefgen wrote (so that only those are ever deleted). A missing, corrupt or foreign manifest
-simply means "nothing is known": a full rebuild, never a crash and never a stale file.
+Kept as one JSON file in the output folder, written compactly (no indentation, so that Python's C
+encoder does the work: about 10 MB and a fraction of a second for 10,000 briefs) and only when it
+changed. It records, per brief file, the stat and hash of the brief and of every workspace file it
+references, the key its outputs were built with, and the outputs briefgen wrote (so that only those
+are ever deleted). A missing, corrupt or foreign manifest simply means "nothing is known": a full
+rebuild, never a crash and never a stale file.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from briefgen.model import SLUG_PATTERN
 from briefgen.writing import write_atomic
 
 MANIFEST_NAME = ".briefgen-manifest.json"
+_SLUG = re.compile(SLUG_PATTERN)
 FORMAT_VERSION = 1
 
 
@@ -78,8 +81,9 @@ class Entry:
 class Manifest:
     out: Path
     entries: dict[str, Entry] = field(default_factory=dict)
-    saved: bytes = b""
-    """The bytes on disk when loaded: a no-op build rewrites (and fsyncs) nothing."""
+    saved: Any = None
+    """The parsed document on disk when loaded: a no-op build compares with it and rewrites (and
+    fsyncs) nothing, without even encoding the JSON."""
 
     @property
     def path(self) -> Path:
@@ -102,17 +106,33 @@ class Manifest:
             entries = {name: _entry(value) for name, value in raw["briefs"].items()}
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             return cls(out), f"{path}: invalid build manifest ({error}); rebuilding everything"
-        return cls(out, entries, text), None
+        return cls(out, entries, raw), None
 
     def save(self) -> None:
         data: dict[str, Any] = {
             "version": FORMAT_VERSION,
-            "briefs": {name: asdict(entry) for name, entry in sorted(self.entries.items())},
+            "briefs": {name: _document(entry) for name, entry in self.entries.items()},
         }
-        text = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
-        if text != self.saved or not self.path.is_file():
-            write_atomic(self.path, text)
-            self.saved = text
+        if data == self.saved and self.path.is_file():  # a dict comparison, in C: a no-op writes nothing
+            return
+        text = json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        write_atomic(self.path, text)
+        self.saved = data
+
+
+def _document(entry: Entry) -> dict[str, Any]:
+    """The entry as JSON holds it (what `json.loads` gives back, so a loaded manifest compares equal);
+    by hand, as `dataclasses.asdict` deep-copies and is several times slower."""
+    return {
+        "id": entry.id,
+        "brief": _state_document(entry.brief),
+        "deps": {name: _state_document(state) for name, state in entry.deps.items()},
+        "outputs": {fmt: [relative, key] for fmt, (relative, key) in entry.outputs.items()},
+    }
+
+
+def _state_document(state: FileState) -> dict[str, Any]:
+    return {"mtime_ns": state.mtime_ns, "size": state.size, "sha256": state.sha256}
 
 
 def _entry(value: dict[str, Any]) -> Entry:
@@ -123,11 +143,12 @@ def _entry(value: dict[str, Any]) -> Entry:
         outputs={str(fmt): (str(pair[0]), str(pair[1])) for fmt, pair in value["outputs"].items()},
     )
     # Builds read deps and delete outputs by these names: a tampered manifest must not reach outside.
-    if not re.fullmatch(SLUG_PATTERN, entry.id):
+    # String tests, not PurePosixPath: the same verdict, and a 10,000-brief manifest loads in a fraction
+    # of the time (one brief names a dozen paths).
+    if not _SLUG.fullmatch(entry.id):
         raise ValueError(f"id {entry.id!r}")
     for name in [*entry.deps, *(relative for relative, _ in entry.outputs.values())]:
-        path = PurePosixPath(name)
-        if not name or "\0" in name or path.is_absolute() or ".." in path.parts or "\\" in name:
+        if not name or "\0" in name or name.startswith("/") or ".." in name.split("/") or "\\" in name:
             raise ValueError(f"path {name!r} leaves its folder")
     return entry
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -82,7 +83,7 @@ def unchanged(entry: Entry, path: Path, root: Path) -> Entry | None:
         return None
     deps: dict[str, FileState] = {}
     for name, state in entry.deps.items():
-        current = state.still_matches(root / name)
+        current = state.still_matches(Path(os.path.join(root, name)))
         if current is None:
             return None
         deps[name] = current
@@ -103,10 +104,12 @@ def stale_formats(entry: Entry, formats: list[Format], out: Path, key: str) -> l
     stale: list[Format] = []
     for fmt in formats:
         target = worker.output_path(out, fmt, entry.id)
-        current = entry.outputs.get(fmt) == (target.relative_to(out).as_posix(), key) and target.is_file()
+        # os.path on strings, not pathlib: with 10,000 briefs a no-op build is mostly these checks
+        relative = f"{fmt}/{target.name}"
+        current = entry.outputs.get(fmt) == (relative, key) and os.path.isfile(target)
         # a figure copy deleted by hand: the page would show a broken image
         copies = fmt != "md" or all(
-            (out / relative).is_file()
+            os.path.isfile(os.path.join(out, relative))
             for name, (relative, _) in entry.outputs.items()
             if name.startswith(ASSET_PREFIX)
         )
@@ -129,9 +132,12 @@ def make_plan(
     plan = Plan()
     ids = Ids()
     root = workspace.root
+    real_root = root.resolve()
     lineage = Lineage(workspace)
     for path in files:
-        source = display_path(path, root)
+        # `discover` gives real paths: naming them needs no `resolve` each (two realpaths a brief)
+        inside = path.is_absolute() and path.is_relative_to(real_root)
+        source = path.relative_to(real_root).as_posix() if inside else display_path(path, root)
         plan.seen.add(source)
         known = manifest.entries.get(source)  # even with --force: its outputs' names, to replace or remove
         fresh = unchanged(known, path, root) if known and not force else None

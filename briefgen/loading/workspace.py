@@ -27,7 +27,7 @@ def discover(workspace: Workspace, paths: Sequence[Path] = ()) -> tuple[list[Pat
     problems: list[Problem] = []
     for target in targets:
         if target.is_dir():
-            found.extend(sorted(p for p in target.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file()))
+            found.extend(sorted(briefs_in(target), key=lambda p: p.parts))
         elif target.is_file():
             found.append(target)
         else:
@@ -35,8 +35,9 @@ def discover(workspace: Workspace, paths: Sequence[Path] = ()) -> tuple[list[Pat
             problems.append(Problem(shown, 1, 1, "no such file or folder", hint="check the path"))
     root = workspace.root.resolve()
     unique: dict[Path, None] = {}
+    folders: dict[Path, Path] = {}
     for path in found:
-        real = path.resolve()
+        real = _real(path, folders)
         if real.is_relative_to(root):
             unique.setdefault(real)
         else:  # a symlink (or a path) leading out: never read it, never name where it leads
@@ -44,6 +45,23 @@ def discover(workspace: Workspace, paths: Sequence[Path] = ()) -> tuple[list[Pat
             hint = "briefs are read only from inside the workspace; copy the file in instead of linking to it"
             problems.append(Problem(shown, 1, 1, "resolves outside the workspace", hint=hint))
     return list(unique), problems
+
+
+def briefs_in(folder: Path) -> list[Path]:
+    """Brief files under the folder, in no order (`discover` sorts them once by their parts, not by
+    pathlib's slower comparisons: with 10,000 briefs those were a tenth of a no-op build)."""
+    return [p for p in folder.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file()]
+
+
+def _real(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, with each folder resolved once: a file that is not itself a symlink is where
+    its real folder says (10,000 briefs in one folder cost one `realpath`, not 10,000)."""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name
 
 
 def unfound(problems: list[Problem]) -> list[Outcome]:
