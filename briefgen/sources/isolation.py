@@ -41,6 +41,15 @@ def _quietly(reader: Reader, data: bytes, path: Path) -> Article:
             raise SourceError(f"damaged or not readable ({type(error).__name__})") from None
 
 
+def _answer(reader: Reader, data: bytes, path: Path) -> Article | tuple[str, str]:
+    """`_quietly` for the child: a failure comes back as plain strings (message, hint), since an
+    exception may drag along what cannot be pickled (lxml's error log did, now and then)."""
+    try:
+        return _quietly(reader, data, path)
+    except SourceError as error:
+        return (str(error), error.hint)
+
+
 def parse_isolated(reader: Reader, data: bytes, path: Path, what: str) -> Article:
     """`reader(data, path)` in a child process, given up after `PARSE_SECONDS`.
 
@@ -50,13 +59,16 @@ def parse_isolated(reader: Reader, data: bytes, path: Path, what: str) -> Articl
         return _quietly(reader, data, path)
     from pebble import ProcessExpired, concurrent
 
-    task = concurrent.process(timeout=PARSE_SECONDS)(_quietly)
+    task = concurrent.process(timeout=PARSE_SECONDS)(_answer)
     future = task(reader, data, path)
     try:
-        return future.result()
+        found = future.result()
     except TimeoutError:
         message = f"this {what} took longer than {PARSE_SECONDS} s to read: it may be damaged"
         raise SourceError(message) from None
     except ProcessExpired as error:
         message = f"reading this {what} crashed (exit code {error.exitcode}): it may be damaged"
         raise SourceError(message) from None
+    if isinstance(found, tuple):
+        raise SourceError(*found)
+    return found
