@@ -50,6 +50,14 @@ class Config(BaseModel):
         description="Paper size of the PDFs and of Word files made with the built-in reference document.",
     )
     handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
+    lang: str = Field(
+        "en",
+        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        description=(
+            "Language (BCP 47) of briefs that set none, and of the digest, the mail, the wiki's "
+            "own pages and the preview: their labels and dates."
+        ),
+    )
     pdf_timeout: float = Field(
         60.0,
         gt=0,

@@ -7,10 +7,12 @@ only ever data passed to templates, never a template itself, so Jinja syntax in 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from string import Formatter
 
 import yaml
 from jinja2 import (
@@ -25,11 +27,17 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from briefgen import markup
+<<<<<<< HEAD
 from briefgen.dates import longdate
 from briefgen.locale.direction import direction
+=======
+from briefgen.locale import catalog
+from briefgen.locale.catalog import Labels, labels_for
+from briefgen.locale.formatting import date_range, long_date
+>>>>>>> labels
 from briefgen.model import text_of
 from briefgen.problems import Problem, display_path
 
@@ -93,6 +101,49 @@ def _anchor(context: Context, name: str) -> str:
     return f"{context.get('page', '')}#{name}"
 
 
+def _labels(context: Context) -> Labels:
+    found = context.get("labels")
+    return found if isinstance(found, Labels) else labels_for("en")
+
+
+@pass_context
+def _label(context: Context, key: str, /, **fields: object) -> str:
+    """The one way a template reaches a fixed word: `label('key_claims')`, `label('figure', number=2)`.
+    In an HTML template the label's text is escaped and its fields escaped unless already markup."""
+    labels = _labels(context)
+    if not context.eval_ctx.autoescape:
+        return labels(key, **fields)
+    raw = labels.raw(key, fields.get("n"))
+    return escape(raw).format(**fields) if fields else escape(raw)
+
+
+@pass_context
+def _css_label(context: Context, key: str) -> Markup:
+    """A label as the value of a CSS `content` property, its {fields} as counters:
+    `page_of` → "Page " counter(page) " of " counter(pages). Every character outside letters,
+    digits and spaces is a CSS escape, so no label can end the string or the style element."""
+    raw = _labels(context).raw(key)
+    parts: list[str] = []
+    for text, name, _, _ in Formatter().parse(raw):
+        if text:
+            quoted = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text)
+            parts.append(f'"{quoted}"')
+        if name:
+            parts.append(f"counter({name if name.isidentifier() else 'page'})")
+    return Markup(" ".join(parts) or '""')
+
+
+@pass_context
+def _longdate(context: Context, value: dt.date) -> str:
+    """A date in the language of the page being rendered (its labels')."""
+    return long_date(value, _labels(context).lang)
+
+
+@pass_context
+def _daterange(context: Context, start: dt.date, end: dt.date) -> str:
+    return date_range(start, end, _labels(context).lang)
+
+
 def _marking(item: object) -> str:
     """A portion's own marking as analysts write it in front of the portion, `(TLP:AMBER)`; "" for
     a portion without one (a plain string included), which has the brief's marking."""
@@ -125,13 +176,17 @@ class Templates:
             mdsafe_inline=_mdsafe_inline,
             mdtext=markup.escape_text,
             mdcode=markup.to_code_span,
-            longdate=longdate,
+            longdate=_longdate,
+            daterange=_daterange,
             yaml=_yaml,
             text_of=text_of,
             direction=direction,
         )
         self.env.globals["css"] = self.css
-        self.env.globals.update(heading=_heading, anchor=_anchor, marking=_marking)
+        self.env.globals.update(
+            heading=_heading, anchor=_anchor, marking=_marking, label=_label, css_label=_css_label
+        )
+        self.root = workspace_root
 
     def css(self, name: str) -> Markup:
         """Stylesheet text, trusted like templates; inlined so each page is self-contained."""
@@ -139,7 +194,16 @@ class Templates:
         source, _, _ = self.env.loader.get_source(self.env, name)
         return Markup(source)
 
+    def labels(self, lang: str) -> Labels:
+        """The labels of `lang` with this workspace's overrides (ConfigError for a bad override file)."""
+        return labels_for(lang, self.root)
+
     def render(self, name: str, **context: object) -> str:
+        """`context` may bring its `labels`; else they follow its `lang`, or its brief's, or English."""
+        if "labels" not in context:
+            brief = context.get("brief")
+            lang = context.get("lang") or getattr(brief, "lang", None) or "en"
+            context["labels"] = self.labels(str(lang))
         return self.env.get_template(name).render(**context)
 
     def files_in_use(self) -> Iterator[Path]:
@@ -149,6 +213,8 @@ class Templates:
             if isinstance(loader, FileSystemLoader):
                 for folder in loader.searchpath:
                     yield from sorted(p for p in Path(folder).rglob("*") if p.is_file())
+        yield from sorted(catalog.BUILTIN.glob("*.yaml"))
+        yield from catalog.override_files(self.root)
 
     @cache  # noqa: B019 - one Templates per build; the fingerprint is asked for once per brief
     def fingerprint(self) -> str:

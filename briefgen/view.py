@@ -13,6 +13,7 @@ from briefgen import __version__
 from briefgen.changes import compare
 from briefgen.config import Config
 from briefgen.figures import show_figures
+from briefgen.locale import labels_for
 from briefgen.locale.direction import direction
 from briefgen.model import Brief, Handling
 from briefgen.releases import portion_markings
@@ -25,11 +26,19 @@ def handling_of(brief: Brief, config: Config) -> Handling:
     return max([base, *portion_markings(brief)], key=lambda h: h.rank)
 
 
+def with_language(brief: Brief, config: Config) -> Brief:
+    """The brief with its language: its own `lang`, or the workspace's (`lang` in briefgen.toml)."""
+    if "lang" in brief.model_fields_set or brief.lang == config.lang:
+        return brief
+    return brief.model_copy(update={"lang": config.lang})
+
+
 def prepare(brief: Brief, config: Config, root: Path, previous: Brief | None = None) -> dict[str, Any]:
     """The view; raises FigureError when a figure file (under `root`, the workspace) cannot be shown.
 
     `previous`: the brief this one supersedes, when the workspace has it; its changes are shown.
     """
+    brief = with_language(brief, config)
     handling = handling_of(brief, config)
     source = next((s for s in brief.sources if s.url or s.file), None)
     front_matter: dict[str, Any] = {
@@ -48,6 +57,7 @@ def prepare(brief: Brief, config: Config, root: Path, previous: Brief | None = N
         front_matter["source"] = source.url or source.file
     return {
         "brief": brief,
+        "labels": labels_for(brief.lang, root),  # every fixed word: label('key_claims') in templates
         "handling": str(handling),
         "handling_class": handling.slug,
         "paper": config.paper,
