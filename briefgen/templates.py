@@ -30,14 +30,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from briefgen import markup
-<<<<<<< HEAD
-from briefgen.dates import longdate
-from briefgen.locale.direction import direction
-=======
 from briefgen.locale import catalog
 from briefgen.locale.catalog import Labels, labels_for
+from briefgen.locale.direction import direction
 from briefgen.locale.formatting import date_range, long_date
->>>>>>> labels
 from briefgen.model import text_of
 from briefgen.problems import Problem, display_path
 
