@@ -117,7 +117,8 @@ def test_arabic_pdf_mirrors_and_reads_in_logical_order(built: Path) -> None:
     width = float(page.mediabox.width)
     runs = _runs(page)
     # The page number moves to the bottom left; the claim's number to the right edge.
-    (number,) = [(x, y) for text, x, y in runs if text.startswith("Page ")]
+    word = "الصفحة"  # "Page", from the Arabic label catalog; drawn right to left, so either order
+    (number,) = [(x, y) for text, x, y in runs if word in text or word[::-1] in text][:1]
     assert number[0] < width / 3 and number[1] > 700
     example = _runs(PdfReader(built / f"build/pdf/{EXAMPLE_ID}.pdf").pages[0])
     (left_to_right,) = [x for text, x, _ in example if text.startswith("Page ")]
