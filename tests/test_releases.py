@@ -363,10 +363,10 @@ def test_build_release_writes_each_level_and_leaks_nothing(workspace: Path) -> N
         assert_release_is_clean(workspace / "build" / level.slug, corpus, level)
     first = next(iter(corpus))
     html = (workspace / "build" / "tlp-green" / "html" / f"{first}.html").read_text("utf-8")
-    assert "<title>Corpus brief</title>" in html and ">TLP:GREEN</div>" in html
+    assert "<title>Corpus brief</title>" in html and ">TLP:GREEN</footer>" in html
     assert '<span class="portion-mark">(TLP:CLEAR)</span>' in html
     full = (workspace / "build" / "html" / f"{first}.html").read_text("utf-8")
-    assert ">TLP:AMBER</div>" in full and "(TLP:GREEN)" in full and "zqb0claim01x" in full
+    assert ">TLP:AMBER</footer>" in full and "(TLP:GREEN)" in full and "zqb0claim01x" in full
     md = (workspace / "build" / "tlp-green" / "md" / f"{first}.md").read_text("utf-8")
     assert "handling: TLP:GREEN" in md and "1. (TLP:CLEAR) **Claim zqb0claim00x.**" in md
     assert "2. (TLP:GREEN) **Claim zqb0claim02x.**" in md  # no gap where the AMBER claim was
