@@ -8,14 +8,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 from pypdf import PdfReader
 
-from tests.conftest import EXAMPLE_ID, REPO, run
+from tests.conftest import EXAMPLE_ID, REPO, run, wait_for
 
 EXAMPLE = REPO / "briefs" / f"{EXAMPLE_ID}.yaml"
 
@@ -297,14 +296,6 @@ def test_pdf_build_does_import_weasyprint(workspace: Path) -> None:
     assert "weasyprint" in _imports(workspace, "build", "-f", "pdf", "--jobs", "1")
 
 
-def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
-
-
 def test_watch_rebuilds_on_save_and_survives_a_bad_brief(workspace: Path) -> None:
     md = workspace / "build" / "md" / f"{EXAMPLE_ID}.md"
     brief = workspace / "briefs" / f"{EXAMPLE_ID}.yaml"
@@ -316,25 +307,25 @@ def test_watch_rebuilds_on_save_and_survives_a_bad_brief(workspace: Path) -> Non
         text=True,
     )
     try:
-        _wait_for(md.exists)
+        wait_for(md.exists)
         time.sleep(0.5)  # the watcher starts after the first build
         brief.write_text(
             brief.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8"
         )
-        _wait_for(lambda: "Draft" in md.read_text(encoding="utf-8"))
+        wait_for(lambda: "Draft" in md.read_text(encoding="utf-8"))
         (workspace / "briefs" / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
         time.sleep(1.5)
         assert process.poll() is None, "a bad brief must not end the watch"
         brief.write_text(
             brief.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8"
         )
-        _wait_for(lambda: "Draft" not in md.read_text(encoding="utf-8"))
+        wait_for(lambda: "Draft" not in md.read_text(encoding="utf-8"))
         config = workspace / "briefgen.toml"
         config.write_text('handling = "TLP:RED"\n', encoding="utf-8")  # the config is read again on a save
         brief.write_text(
             brief.read_text(encoding="utf-8").replace("handling: TLP:CLEAR\n", ""), encoding="utf-8"
         )
-        _wait_for(lambda: "TLP:RED" in md.read_text(encoding="utf-8"))
+        wait_for(lambda: "TLP:RED" in md.read_text(encoding="utf-8"))
         config.write_text('handling = "TLP:PURPLE"\n', encoding="utf-8")
         time.sleep(1.5)
         assert process.poll() is None, "a broken config must not end the watch either"

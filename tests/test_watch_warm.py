@@ -6,22 +6,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import psutil
 import yaml
 from pypdf import PdfReader
 
-from tests.conftest import EXAMPLE_ID
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
+from tests.conftest import EXAMPLE_ID, wait_for
 
 
 def _pdf_text(pdf: Path) -> str:
@@ -48,7 +39,7 @@ def test_watch_re_renders_pdfs_in_the_same_warm_worker(workspace: Path) -> None:
     )
     seen: list[set[int]] = []
     try:
-        _wait_for(lambda: title.split()[0] in _pdf_text(pdf))
+        wait_for(lambda: title.split()[0] in _pdf_text(pdf))
         time.sleep(0.5)  # the watcher starts after the first build
         first = _workers(process)
         assert first, "the first build's PDF worker is still running"
@@ -57,7 +48,7 @@ def test_watch_re_renders_pdfs_in_the_same_warm_worker(workspace: Path) -> None:
             text = brief.read_text(encoding="utf-8")
             current = yaml.safe_load(text)["title"]
             brief.write_text(text.replace(current, f"{word} brief", 1), encoding="utf-8")
-            _wait_for(lambda word=word: word in _pdf_text(pdf))  # type: ignore[misc]
+            wait_for(lambda word=word: word in _pdf_text(pdf))  # type: ignore[misc]
             seen.append(_workers(process))
         assert process.poll() is None
     finally:
