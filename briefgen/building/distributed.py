@@ -135,12 +135,13 @@ class Cluster:
         # the scheduler makes them again from this task instead of cancelling every render.
         bundle = templates_bundle(workspace.root)
         base = self.client.submit(_same, bundle, key=f"briefgen-templates-{bundle.digest}", pure=True)
+        ours = versions()
         futures = {}
         for item in tasks:
             task = item[0]
             extras = Bundle.of(task_files(workspace, item))
             future = self.client.submit(
-                render_remote, base, extras, workspace.config, task, versions(), pure=False, retries=1
+                render_remote, base, extras, workspace.config, task, ours, pure=False, retries=1
             )
             futures[future] = item
         try:

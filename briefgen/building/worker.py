@@ -77,7 +77,9 @@ def refresh(fingerprint: str) -> None:
     """Read the templates afresh when the build's fingerprint (templates, config, versions) moved:
     a pool kept across the builds of a watch sees a saved template."""
     assert _state is not None, "worker.init() first"
-    if fingerprint != _state.fingerprint:
+    if not _state.fingerprint:  # the first task since `init`, which has just read them
+        _state.fingerprint = fingerprint
+    elif fingerprint != _state.fingerprint:
         _state.templates, _state.fingerprint = Templates(_state.root), fingerprint
 
 
