@@ -199,3 +199,11 @@ def test_a_scheduler_that_is_down_is_one_line_and_exit_2(workspace: Path) -> Non
     assert len(lines) == 1 and "cannot reach the Dask scheduler" in lines[0], result.stderr
     assert "Traceback" not in result.stderr
     assert not (workspace / "build").exists()
+
+
+def test_a_malformed_scheduler_address_is_one_line_and_exit_2(workspace: Path) -> None:
+    result = build(workspace, "--scheduler", "foo")
+    assert result.returncode == ExitCode.USAGE, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "tcp://HOST:PORT" in lines[0], result.stderr
+    assert not (workspace / "build").exists()

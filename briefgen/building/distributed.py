@@ -80,6 +80,19 @@ class Cluster:
                     )
                 ]
             ) from None
+        from distributed.comm import parse_address
+        from distributed.comm.addressing import parse_host_port
+
+        try:  # a malformed address, before a client exists: a half-made one complains as it is freed
+            parse_host_port(parse_address(address)[1])
+        except ValueError as error:
+            raise ConfigError(
+                [
+                    unplaced(
+                        f"--scheduler {address}: {error}", hint="give it as tcp://HOST:PORT (8786 by default)"
+                    )
+                ]
+            ) from None
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
