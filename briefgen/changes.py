@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
+from briefgen.locale import Labels, labels_for
 from briefgen.model import Brief, Implication, KeyClaim, text_of
 
 SAME_ITEM = 70.0
@@ -98,28 +99,36 @@ class Changes:
             data[ref]["date"] = data[ref]["date"].isoformat()
         return data
 
-    def summary(self) -> str:
-        """One line for the digest's "at a glance": what moved, counted."""
+    def summary(self, labels: Labels | None = None) -> str:
+        """One line for the digest's "at a glance": what moved, counted, in the labels' language."""
+        say = labels or labels_for("en")
         parts = []
         if len(self.confidence_moved) == 1:
             moved = self.confidence_moved[0]
-            parts.append(f"confidence {moved.old} → {moved.new} on one claim")
+            old, new = say(f"level_{moved.old}"), say(f"level_{moved.new}")
+            parts.append(say("summary_confidence_one", old=old, new=new))
         elif self.confidence_moved:
-            parts.append(f"confidence moved on {len(self.confidence_moved)} claims")
+            parts.append(say("summary_confidence_many", n=len(self.confidence_moved)))
         if len(self.likelihood_moved) == 1:
             moved = self.likelihood_moved[0]
-            parts.append(f"likelihood {moved.old} → {moved.new} for {moved.text.split(':')[0]}")
+            old, new = (_in_sentence(say.likelihood(value)) for value in (moved.old, moved.new))
+            parts.append(say("summary_likelihood_one", old=old, new=new, who=moved.text.split(":")[0]))
         elif self.likelihood_moved:
-            parts.append(f"likelihood moved on {len(self.likelihood_moved)} implications")
-        for count, one, many in (
-            (len(self.claims_added), "1 claim added", "{n} claims added"),
-            (len(self.claims_removed), "1 claim removed", "{n} claims removed"),
-            (len(self.claims_reworded), "1 claim reworded", "{n} claims reworded"),
-            (len(self.sources_added), "1 new source", "{n} new sources"),
+            parts.append(say("summary_likelihood_many", n=len(self.likelihood_moved)))
+        for key, items in (
+            ("summary_claims_added", self.claims_added),
+            ("summary_claims_removed", self.claims_removed),
+            ("summary_claims_reworded", self.claims_reworded),
+            ("summary_sources_added", self.sources_added),
         ):
-            if count:
-                parts.append(one if count == 1 else many.format(n=count))
-        return "; ".join(parts) or "no change to claims, judgments or sources"
+            if items:
+                parts.append(say(key, n=len(items)))
+        return say("summary_separator").join(parts) or say("summary_none")
+
+
+def _in_sentence(label: str) -> str:
+    """A label that starts a line ("Likely"), as it reads inside one ("likely")."""
+    return label[:1].lower() + label[1:]
 
 
 def _words(text: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from briefgen.errors import ConfigError
-from briefgen.model import Handling
+from briefgen.model import LANG_PATTERN, Handling
 from briefgen.problems import Problem
 
 Format = Literal["html", "pdf", "md", "docx"]
@@ -52,7 +52,7 @@ class Config(BaseModel):
     handling: Handling = Field(Handling.CLEAR, description="Marking for briefs that set none.")
     lang: str = Field(
         "en",
-        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        pattern=LANG_PATTERN,
         description=(
             "Language (BCP 47) of briefs that set none, and of the digest, the mail, the wiki's "
             "own pages and the preview: their labels and dates."

@@ -112,7 +112,9 @@ Tag = Annotated[
 ]
 
 
-Lang = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+"""A BCP 47 language tag, as briefs, briefgen.toml and `--lang` write it: fr, ar, pt-BR."""
+Lang = Annotated[str, StringConstraints(pattern=LANG_PATTERN)]
 """A BCP 47 language tag, e.g. en, fr, ar, pt-BR."""
 
 

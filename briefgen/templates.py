@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from string import Formatter
 
 import yaml
 from jinja2 import (
@@ -118,9 +117,8 @@ def _css_label(context: Context, key: str) -> Markup:
     """A label as the value of a CSS `content` property, its {fields} as counters:
     `page_of` → "Page " counter(page) " of " counter(pages). Every character outside letters,
     digits and spaces is a CSS escape, so no label can end the string or the style element."""
-    raw = _labels(context).raw(key)
     parts: list[str] = []
-    for text, name, _, _ in Formatter().parse(raw):
+    for text, name in _labels(context).pieces(key):
         if text:
             quoted = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text)
             parts.append(f'"{quoted}"')

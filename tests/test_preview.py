@@ -116,7 +116,7 @@ def test_index_lists_each_brief_with_its_facts(server: PreviewServer) -> None:
     assert f'<a class="brief-link" href="/briefs/{EXAMPLE_ID}.html">' in reply.text
     assert "Putin anchors Russia&#39;s Ukraine settlement strategy" in reply.text
     assert '<time datetime="2025-10-10">' in reply.text
-    assert 'class="status status-final">final<' in reply.text
+    assert 'class="status status-final">Final<' in reply.text
     assert "<li>#UkraineWar</li>" in reply.text
     assert f'href="/briefs/{EXAMPLE_ID}.pdf"' in reply.text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from briefgen.config import Workspace, find_workspace
 from briefgen.digest import Period, Selection, build_digest, open_digest, range_period, week_period
 from briefgen.errors import BriefError, ExitCode, exit_codes_help, show_problems, unplaced
 from briefgen.mail import mail_config, recipients_of
-from briefgen.model import Handling, Status
+from briefgen.model import LANG_PATTERN, Handling, Status
 from briefgen.problems import display_path
 from briefgen.releases import parse_level
 
@@ -83,6 +84,12 @@ def _period(week: str | None, since: dt.datetime | None, until: dt.datetime | No
     metavar="LEVEL",
     help="Build the release digest for LEVEL (e.g. TLP:GREEN); with --mail each list gets its own level.",
 )
+@click.option(
+    "--lang",
+    metavar="TAG",
+    help="Language of the digest's own words and dates (default: `lang` in briefgen.toml); "
+    "adds -TAG to the name. Each brief keeps its own language.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 def digest(
     week: str | None,
@@ -96,6 +103,7 @@ def digest(
     dry_run: bool,
     resend: bool,
     level: str | None,
+    lang: str | None,
     quiet: bool,
 ) -> None:
     """Collect a period's briefs into build/digest/<name>.{pdf,html,md,docx}.
@@ -124,8 +132,15 @@ def digest(
         raise click.BadParameter(str(error), param_hint="'--release'") from None
     if mail_it and chosen is not None:
         raise click.UsageError("--release does not go with --mail: each list gets the release for its level")
-    base = Selection(_period(week, since, until), tuple(tags), Status(status) if status else None, chosen)
+    if lang is not None and not re.fullmatch(LANG_PATTERN, lang):
+        hint = f"{lang!r} is not a language tag: write it like fr, ar or pt-BR"
+        raise click.BadParameter(hint, param_hint="'--lang'")
     workspace = find_workspace()
+    if lang == workspace.config.lang:
+        lang = None  # the workspace's own language: the digest's usual name
+    base = Selection(
+        _period(week, since, until), tuple(tags), Status(status) if status else None, chosen, lang
+    )
     if not mail_it:
         _, code = _one_digest(workspace, base, out, quiet)
         sys.exit(code)

@@ -11,6 +11,7 @@ from briefgen import __version__
 from briefgen.config import Workspace
 from briefgen.digest.selection import Selection
 from briefgen.lineage import Lineage
+from briefgen.locale import Labels, labels_for
 from briefgen.model import Brief, Handling, Implication, Likelihood
 from briefgen.releases import release
 from briefgen.view import handling_of, prepare
@@ -44,6 +45,8 @@ class Digest:
     title: str
     selection: Selection
     items: list[DigestItem]
+    labels: Labels
+    """The digest's own words, in the workspace's language (`lang` in briefgen.toml)."""
     paper: str = "A4"
 
     @property
@@ -63,11 +66,13 @@ class Digest:
     def context(self) -> dict[str, Any]:
         handling = self.handling
         authors = list(dict.fromkeys(author for item in self.items for author in item.brief.authors))
-        langs = {item.brief.lang for item in self.items}
+        period = self.selection.period
         return {
             "digest_name": self.name,
             "title": self.title,
-            "period": self.selection.period,
+            "period": period,
+            "period_label": period.label_in(self.labels),
+            "period_dates": period.dates_in(self.labels.lang),
             "selection": self.selection,
             "items": self.items,
             "count": len(self.items),
@@ -75,7 +80,8 @@ class Digest:
             "handling_class": handling.slug,
             "tags": self.tags,
             "authors": authors,
-            "lang": langs.pop() if len(langs) == 1 else "en",
+            "lang": self.labels.lang,
+            "labels": self.labels,
             "created": self.created.isoformat(),
             "paper": self.paper,
             "version": __version__,
@@ -102,7 +108,8 @@ def make_digest(workspace: Workspace, briefs: Sequence[Brief], selection: Select
         DigestItem(brief, handling_of(brief, config), prepare(brief, config, root, previous(brief)))
         for brief in released
     ]
-    title = "Weekly brief digest" if selection.period.week else "Brief digest"
+    labels = labels_for(selection.lang or config.lang, root)
+    title = labels("digest_title_weekly" if selection.period.week else "digest_title")
     if level is not None:
-        title += f", {level.value} release"
-    return Digest(selection.name, title, selection, items, config.paper)
+        title = labels("release_title", title=title, level=level.value)
+    return Digest(selection.name, title, selection, items, labels, config.paper)

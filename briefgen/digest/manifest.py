@@ -57,6 +57,9 @@ class Manifest(BaseModel):
     name: str
     title: str
     period: str
+    """The period's name in the digest's language, as its pages show it."""
+    lang: str = "en"
+    """The digest's language: the mail's words follow it."""
     start: dt.date
     end: dt.date
     week: str | None
@@ -72,7 +75,8 @@ def manifest_of(digest: Digest, pdf: bytes) -> Manifest:
     return Manifest(
         name=digest.name,
         title=digest.title,
-        period=period.label,
+        period=period.label_in(digest.labels),
+        lang=digest.labels.lang,
         start=period.start,
         end=period.end,
         week=period.key if period.week else None,

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 from briefgen.dates import date_range
+from briefgen.locale import Labels
+from briefgen.locale import date_range as local_date_range
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
@@ -28,6 +30,7 @@ class Period:
 
     @property
     def dates(self) -> str:
+        """In English, for messages on the terminal; pages use `dates_in` and `label_in`."""
         return date_range(self.start, self.end)
 
     @property
@@ -35,6 +38,17 @@ class Period:
         if self.week:
             return f"Week {self.week[1]}, {self.week[0]} ({self.dates})"
         return self.dates
+
+    def dates_in(self, lang: str) -> str:
+        """The dates as the reader's language writes a range: "6–12 oct. 2025" in French."""
+        return local_date_range(self.start, self.end, lang)
+
+    def label_in(self, labels: Labels) -> str:
+        """The period's name in the labels' language: "Semaine 41, 2025 (6–12 oct. 2025)"."""
+        dates = self.dates_in(labels.lang)
+        if self.week:
+            return labels("week_period", week=self.week[1], year=self.week[0], dates=dates)
+        return dates
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day <= self.end

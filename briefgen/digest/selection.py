@@ -20,6 +20,8 @@ class Selection:
     status: Status | None = None
     release: Handling | None = None
     """The release level: each brief cut by `releases.release` before the digest sees it."""
+    lang: str | None = None
+    """The digest's language when not the workspace's (`--lang`): its words, dates and name."""
 
     @property
     def name(self) -> str:
@@ -30,6 +32,8 @@ class Selection:
             parts.append(str(self.status))
         if self.release:
             parts.append(self.release.slug)
+        if self.lang:
+            parts.append(self.lang.lower())
         return "-".join(parts)
 
     def describe(self) -> str:

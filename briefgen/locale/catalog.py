@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 import yaml
@@ -94,6 +95,11 @@ class Labels:
             form = _plural_rule(self.lang)(n if isinstance(n, int | float) else 1)
             value = value.get(form) or value["other"]
         return value
+
+    def pieces(self, key: str) -> list[tuple[str, str | None]]:
+        """The label as (text, field) pairs, for outputs that put a live value where a field is:
+        `page_of` → [("Page ", "page"), (" of ", "pages")] becomes Word fields or CSS counters."""
+        return [(text, name or None) for text, name, _, _ in Formatter().parse(self.raw(key))]
 
     def confidence(self, level: object) -> str:
         return self(f"confidence_{level}")

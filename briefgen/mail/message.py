@@ -66,6 +66,7 @@ def build_message(
         "attachment": manifest.pdf,
         "figures": figures,
         "version": __version__,
+        "lang": manifest.lang,
     }
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = one_line(templates.render("mail.subject.j2", **context))

@@ -11,7 +11,9 @@ import jinja2
 
 from briefgen import __version__
 from briefgen.config import Workspace
+from briefgen.errors import ConfigError
 from briefgen.loading import LoadedBrief, read_briefs
+from briefgen.locale import labels_for
 from briefgen.model import slugify
 from briefgen.problems import Problem
 from briefgen.templates import Templates, template_problem
@@ -37,18 +39,25 @@ def text_page(status: HTTPStatus, message: str) -> Page:
     return Page(status, "text/plain; charset=utf-8", f"{status.value} {status.phrase}: {message}\n".encode())
 
 
-def problems_page(root: Path, title: str, problems: list[Problem]) -> Page:
-    """The problems as a page. 200, not 4xx: the page shows the brief's current state, reloads when it is
-    fixed, and keeps the browser console clean; tools read the PROBLEMS_HEADER instead."""
+def problems_page(root: Path, title: str, problems: list[Problem], lang: str = "en", **fields: str) -> Page:
+    """The problems as a page, titled by the label `title` (with its `fields`) in `lang`. 200, not
+    4xx: the page shows the brief's current state, reloads when it is fixed, and keeps the browser
+    console clean; tools read the PROBLEMS_HEADER instead."""
+    templates = Templates(root)
+    try:
+        labels = templates.labels(lang)
+    except ConfigError as error:  # a broken override file: built-in words, and its problems shown too
+        labels, problems = labels_for(lang), [*problems, *error.problems]
+    heading = labels(title, **fields)
     lines = [str(p) for p in problems]
     headers = {PROBLEMS_HEADER: str(len(lines))}
     try:
-        html = Templates(root).render(
-            "preview-problems.html.j2", title=title, problems=lines, version=__version__
+        html = templates.render(
+            "preview-problems.html.j2", title=heading, problems=lines, version=__version__, labels=labels
         )
     except jinja2.TemplateError as error:
         # A workspace's own preview template is broken: still show the lines.
-        text = "\n".join([title, *lines, str(template_problem("preview", error, root))])
+        text = "\n".join([heading, *lines, str(template_problem("preview", error, root))])
         return Page(HTTPStatus.OK, "text/plain; charset=utf-8", f"{text}\n".encode(), headers)
     return Page(HTTPStatus.OK, "text/html; charset=utf-8", html.encode("utf-8"), headers)
 
@@ -87,6 +96,7 @@ def index_row(entry: Entry, workspace: Workspace) -> dict[str, Any]:
     brief = entry.loaded.brief
     return {
         "title": brief.title,
+        "lang": brief.lang,
         "date": brief.date.isoformat(),
         "status": str(brief.status),
         "handling": str(handling_of(brief, workspace.config)),

@@ -7,9 +7,12 @@ import re
 from http import HTTPStatus
 from pathlib import Path
 
+from markupsafe import escape
+
 from briefgen import __version__
 from briefgen.config import Format, find_workspace
 from briefgen.errors import ConfigError
+from briefgen.locale import Labels, labels_for
 from briefgen.model import Handling
 from briefgen.releases import parse_level
 from briefgen.releases import release as cut_brief
@@ -22,10 +25,12 @@ MAX_ID = 100
 CONTENT_TYPES: dict[Format, str] = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
-def _labelled(html: bytes, level: Handling) -> bytes:
-    """The page with a note at the top of its body saying which release it previews."""
-    label = f'<p class="preview-release" role="note">Preview of the {level.value} release</p>'.encode()
-    at = re.search(rb"<body[^>]*>", html)
+def _labelled(html: bytes, level: Handling, labels: Labels) -> bytes:
+    """The page with a note at the top of its main landmark (of its body, if it has none) saying
+    which release it previews, in the brief's language."""
+    text = escape(labels("preview_release", level=level.value))
+    label = f'<p class="preview-release" role="note">{text}</p>'.encode()
+    at = re.search(rb"<main[^>]*>", html) or re.search(rb"<body[^>]*>", html)
     return html[: at.end()] + label + html[at.end() :] if at else label + html
 
 
@@ -41,13 +46,24 @@ class Site:
         try:
             workspace = find_workspace(self.root)
         except ConfigError as error:
-            return problems_page(self.root, "The workspace configuration has errors", error.problems)
+            return problems_page(self.root, "preview_config_errors", error.problems)
+        lang = workspace.config.lang
+        templates = Templates(self.root)
+        try:
+            labels = templates.labels(lang)
+        except ConfigError as error:
+            return problems_page(self.root, "preview_config_errors", error.problems, lang)
         entries = catalogue(workspace)
         rows = [index_row(entry, workspace) for entry in entries if entry.loaded is not None]
         rows.sort(key=lambda row: (row["date"], row["title"]), reverse=True)
         broken = [broken_row(entry) for entry in entries if entry.loaded is None]
-        html = Templates(self.root).render(
-            "preview-index.html.j2", rows=rows, broken=broken, root=str(workspace.root), version=__version__
+        html = templates.render(
+            "preview-index.html.j2",
+            rows=rows,
+            broken=broken,
+            root=str(workspace.root),
+            version=__version__,
+            labels=labels,
         )
         return Page(HTTPStatus.OK, "text/html; charset=utf-8", html.encode("utf-8"))
 
@@ -65,12 +81,13 @@ class Site:
         try:
             workspace = find_workspace(self.root)
         except ConfigError as error:
-            return problems_page(self.root, "The workspace configuration has errors", error.problems)
+            return problems_page(self.root, "preview_config_errors", error.problems)
+        lang = workspace.config.lang
         entry = next((e for e in catalogue(workspace) if e.key == key), None) if len(key) <= MAX_ID else None
         if entry is None:
             return text_page(HTTPStatus.NOT_FOUND, f"no brief with id '{key}' (see the index at /)")
         if entry.loaded is None:
-            return problems_page(self.root, f"{entry.source} has errors", entry.problems)
+            return problems_page(self.root, "preview_file_errors", entry.problems, lang, file=entry.source)
         brief = entry.loaded.brief
         if level is not None:
             cut = cut_brief(brief, level, workspace.config.handling)
@@ -83,11 +100,13 @@ class Site:
         for warning in (p for p in rendering.problems if not p.is_error):
             self.log(f"warning: {entry.source}: {fmt}: {warning.message}")
         if rendering.data is None:
-            return problems_page(self.root, f"{entry.source} cannot be rendered", rendering.problems)
+            return problems_page(
+                self.root, "preview_cannot_render", rendering.problems, brief.lang, file=entry.source
+            )
         headers = {"Content-Disposition": f'inline; filename="{key}.pdf"'} if fmt == "pdf" else {}
         data = rendering.data
         if level is not None and fmt == "html":
-            data = _labelled(data, level)
+            data = _labelled(data, level, labels_for(brief.lang, self.root))
         return Page(HTTPStatus.OK, CONTENT_TYPES[fmt], data, headers)
 
     def start(self) -> None:

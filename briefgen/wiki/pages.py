@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.config import Config
-from briefgen.dates import date_range
+from briefgen.locale import Labels, date_range
 from briefgen.markup import markdown
 from briefgen.model import Brief
 from briefgen.render.markdown import render_markdown, tidy_markdown
@@ -172,6 +172,7 @@ def _brief_page(
         supersedes=supersedes,
         superseded_by=newer,
         index_link=flavor.link(path, flavor.index()),
+        lang=brief.lang,
     ).strip()
     copies = [
         Page(flavor.asset(brief.id, item.asset), item.image.data, brief.id) for item in view["figures"].all()
@@ -179,7 +180,9 @@ def _brief_page(
     return [Page(path, render_markdown(templates, view), brief.id), *copies]
 
 
-def _weeks(ordered: Sequence[Brief], source: str, config: Config, flavor: Flavor) -> list[dict[str, Any]]:
+def _weeks(
+    ordered: Sequence[Brief], source: str, config: Config, flavor: Flavor, labels: Labels
+) -> list[dict[str, Any]]:
     groups: dict[tuple[int, int], list[Brief]] = defaultdict(list)
     for brief in ordered:
         year, week, _ = brief.date.isocalendar()
@@ -189,16 +192,16 @@ def _weeks(ordered: Sequence[Brief], source: str, config: Config, flavor: Flavor
         monday = dt.date.fromisocalendar(year, week, 1)
         weeks.append(
             {
-                "label": f"Week {week} of {year}: {week_span(monday)}",
+                "label": labels("week_heading", week=week, year=year, dates=week_span(monday, labels.lang)),
                 "entries": [_entry(b, source, config, flavor) for b in briefs],
             }
         )
     return weeks
 
 
-def week_span(monday: dt.date) -> str:
+def week_span(monday: dt.date, lang: str = "en") -> str:
     """'6–12 October 2025', '29 September – 5 October 2025' or '29 December 2025 – 4 January 2026'."""
-    return date_range(monday, monday + dt.timedelta(days=6))
+    return date_range(monday, monday + dt.timedelta(days=6), lang)
 
 
 def _index_page(
@@ -209,9 +212,10 @@ def _index_page(
     flavor: Flavor,
 ) -> Page:
     path = flavor.index()
-    title = "Briefs"
+    labels = templates.labels(config.lang)
+    title = labels("briefs")
     newest = ordered[0].date if ordered else dt.date(1970, 1, 1)
-    info = PageInfo(title, newest, "Every published brief, newest first, by week.", ())
+    info = PageInfo(title, newest, labels("wiki_index_description"), ())
     counts = {name: len(tagged) for name, tagged in tags.values()}
     text = templates.render(
         "wiki-index.md.j2",
@@ -219,8 +223,9 @@ def _index_page(
         body_title=flavor.body_title,
         title=title,
         count=len(ordered),
-        weeks=_weeks(ordered, path, config, flavor),
+        weeks=_weeks(ordered, path, config, flavor, labels),
         tags=_tag_links(sorted(counts, key=str.casefold), path, flavor, counts),
+        labels=labels,
     )
     return Page(path, _finish(text))
 
@@ -229,8 +234,9 @@ def _tag_page(
     slug: str, name: str, tagged: list[Brief], config: Config, templates: Templates, flavor: Flavor
 ) -> Page:
     path = flavor.tag(slug)
-    title = f"Briefs tagged #{name}"
-    info = PageInfo(title, tagged[0].date, f"Every brief tagged #{name}, newest first.", ())
+    labels = templates.labels(config.lang)
+    title = labels("tagged", tag=name)
+    info = PageInfo(title, tagged[0].date, labels("wiki_tag_description", tag=name), ())
     text = templates.render(
         "wiki-tag.md.j2",
         front_matter=flavor.front_matter(info),
@@ -239,6 +245,7 @@ def _tag_page(
         tag=name,
         entries=[_entry(b, path, config, flavor) for b in tagged],
         index_link=flavor.link(path, flavor.index()),
+        labels=labels,
     )
     return Page(path, _finish(text))
 
@@ -257,5 +264,6 @@ def _sidebar_page(
         index_link=flavor.link(path, flavor.index()),
         latest=[_entry(b, path, config, flavor) for b in ordered[:SIDEBAR_LATEST]],
         tags=_tag_links(sorted(counts, key=str.casefold), path, flavor, counts),
+        lang=config.lang,
     )
     return Page(path, _finish(text), optional=True)

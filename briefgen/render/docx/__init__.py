@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from briefgen.dates import date_range
+from briefgen.locale import Labels, labels_for
 from briefgen.markup import markdown
 from briefgen.render.docx import ooxml
 from briefgen.render.docx.brief import BriefLayout, anchor_ids, register_anchors
@@ -51,8 +51,8 @@ def render_docx(view: dict[str, Any], root: Path) -> bytes:
     layout.title("Title")
     toc = writer.body.paragraph()
     layout.write_after_title()
-    contents(writer, toc)
-    frame(writer, view["handling"], view["handling_class"])
+    contents(writer, toc, layout.say)
+    frame(writer, view["handling"], view["handling_class"], layout.say)
     set_properties(
         document,
         title=brief.title,
@@ -78,9 +78,9 @@ def render_digest_docx(context: dict[str, Any], views: list[tuple[str, dict[str,
         register_anchors(writer, anchor_ids(view["brief"], view["figures"].all()), f"{anchor}--")
     p = writer.body.paragraph(writer.style("Title"))
     ooxml.new_run(p, context["title"])
-    period, count = context["period"], context["count"]
-    briefs = f"{count} brief" + ("" if count == 1 else "s")
-    shown = f"{date_range(period.start, period.end)} · {briefs} · {context['handling']}"
+    say: Labels = context.get("labels") or labels_for(context["lang"], root)
+    briefs = say("brief_count", n=context["count"])
+    shown = f"{context['period_dates']} · {briefs} · {context['handling']}"
     ooxml.new_run(writer.body.paragraph(writer.style("Subtitle")), shown)
     toc = writer.body.paragraph()
     for anchor, view in views:
@@ -95,14 +95,14 @@ def render_digest_docx(context: dict[str, Any], views: list[tuple[str, dict[str,
         # each brief in its own language (the digest's covers only the rest)
         mark_language(writer.body.element[written:-1], view["brief"].lang)
     writer.prefix = ""
-    contents(writer, toc)
-    frame(writer, context["handling"], context["handling_class"])
+    contents(writer, toc, say)
+    frame(writer, context["handling"], context["handling_class"], say)
     created = max(view["brief"].date for _, view in views)
     set_properties(
         document,
         title=context["title"],
         authors=list(context["authors"]),
-        subject=f"{context['count']} briefs, {context['handling']}",
+        subject=f"{briefs}, {context['handling']}",
         keywords=list(context["tags"]),
         created=created,
         lang=context["lang"],
@@ -112,7 +112,7 @@ def render_digest_docx(context: dict[str, Any], views: list[tuple[str, dict[str,
     return to_bytes(document)
 
 
-def contents(writer: Writer, mark: ooxml.Element) -> None:
+def contents(writer: Writer, mark: ooxml.Element, labels: Labels) -> None:
     """A TOC field over Heading 1–3 in place of the empty paragraph `mark`. Its shown result lists
     the headings as written, without page numbers (what LibreOffice and Word show before an
     update); Word fills in the pages when the fields are updated (F9, or on printing)."""
@@ -123,7 +123,7 @@ def contents(writer: Writer, mark: ooxml.Element) -> None:
         if style in levels:
             entries.append(("".join(t.text or "" for t in p.iter(ooxml.qn("w:t"))), levels[style]))
     mark.get_or_add_pPr().style = writer.style("TOC Heading")
-    ooxml.new_run(mark, "Contents")
+    ooxml.new_run(mark, labels("contents"))
     previous = mark
     made = []
     for _, level in entries or [("", 1)]:

@@ -7,6 +7,7 @@ and figure is bookmarked under its HTML id, so in-page links (`#sources`) land w
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -15,8 +16,8 @@ from typing import Any
 
 from docx.shared import Emu
 
-from briefgen.dates import longdate
 from briefgen.figures import ShownFigure
+from briefgen.locale import Labels, labels_for, long_date
 from briefgen.model import Brief, Marked, text_of
 from briefgen.render.docx import ooxml
 from briefgen.render.docx.ooxml import Element
@@ -57,6 +58,11 @@ class BriefLayout:
         self.w, self.view, self.root, self.prefix = writer, view, root, prefix
         self.brief: Brief = view["brief"]
         self.body = writer.body
+        self.say: Labels = labels_for(self.brief.lang, root)
+        """The brief's labels, in its own language (also inside a digest in another one)."""
+
+    def date(self, value: dt.date) -> str:
+        return long_date(value, self.brief.lang)
 
     def heading(self, text: str, level: int, anchor: str = "") -> Element:
         p = self.body.paragraph(self.w.heading_style(level))
@@ -87,8 +93,8 @@ class BriefLayout:
         self.implications()
         self.assumptions()
         self.alternatives()
-        self.listed("Recommendations", "recommendations", self.brief.recommendations, ordered=True)
-        self.listed("Indicators to watch", "indicators", self.brief.indicators, ordered=False)
+        self.listed("recommendations", "recommendations", self.brief.recommendations, ordered=True)
+        self.listed("indicators", "indicators", self.brief.indicators, ordered=False)
         self.sources()
         self.tags()
 
@@ -102,62 +108,68 @@ class BriefLayout:
             self.heading(brief.title, 0, "title")
         if brief.subtitle:
             ooxml.new_run(self.paragraph("Subtitle"), brief.subtitle)
-        facts = [("Date", longdate(brief.date))]
+        say = self.say
+        facts = [(say("date"), self.date(brief.date))]
         if brief.authors:
-            facts.append(("Authors" if len(brief.authors) > 1 else "Author", ", ".join(brief.authors)))
-        status = str(brief.status).capitalize() + (f", version {brief.version}" if brief.version else "")
-        facts.append(("Status", status))
-        facts.append(("Handling", self.view["handling"]))
+            facts.append((say("authors" if len(brief.authors) > 1 else "author"), ", ".join(brief.authors)))
+        status = say.status(brief.status)
+        if brief.version:
+            status += ", " + say("version", version=brief.version)
+        facts.append((say("status"), status))
+        facts.append((say("handling"), self.view["handling"]))
         if brief.supersedes:
-            facts.append(("Supersedes", brief.supersedes))
+            facts.append((say("supersedes"), brief.supersedes))
         for label, value in facts:
             p = self.paragraph()
-            self.run(p, f"{label}: ", bold=True)
+            self.run(p, f"{label}{say('colon')} ", bold=True)
             self.run(p, value)
 
     def bluf(self) -> None:
-        self.heading("Bottom line up front", 1, "bluf")
+        self.heading(self.say("bluf"), 1, "bluf")
         self.w.blocks(self.brief.bluf)
 
     def changes(self) -> None:
         changes = self.view.get("changes")
         if not changes:
             return
-        self.heading(f"Changes since {changes.old.title}, {longdate(changes.old.date)}", 1, "changes")
+        say = self.say
+        since = say("changes_since", title=changes.old.title, date=self.date(changes.old.date))
+        self.heading(since, 1, "changes")
         if changes.explanation:
             self.w.blocks(changes.explanation)
         if changes.empty:
-            ooxml.new_run(self.paragraph(), "No claim, judgment, indicator or source changed.")
+            ooxml.new_run(self.paragraph(), say("changes_none"))
             return
-        for label, moved in (
-            ("Confidence moved", changes.confidence_moved),
-            ("Likelihood moved", changes.likelihood_moved),
+        for key, kind, moved in (
+            ("confidence_moved", "level_", changes.confidence_moved),
+            ("likelihood_moved", "likelihood_", changes.likelihood_moved),
         ):
             if moved:
-                self.run(self.paragraph(), label, bold=True)
+                self.run(self.paragraph(), say(key), bold=True)
                 for m in moved:
                     p = self.paragraph("List Bullet")
-                    self.run(p, f"{m.old} → {m.new}: ", bold=True)
+                    old, new = (say(kind + value.replace(" ", "_")) for value in (m.old, m.new))
+                    self.run(p, f"{old} → {new}{say('colon')} ", bold=True)
                     self.w.inline_text(m.text, p)
         if changes.claims_reworded:
-            self.run(self.paragraph(), "Claims reworded", bold=True)
+            self.run(self.paragraph(), say("claims_reworded"), bold=True)
             for r in changes.claims_reworded:
                 p = self.paragraph("List Bullet")
-                self.run(p, "Was: ", italic=True)
+                self.run(p, say("reworded_was") + " ", italic=True)
                 self.w.inline_text(r.old, p)
-                self.run(p, " Now: ", italic=True)
+                self.run(p, " " + say("reworded_now") + " ", italic=True)
                 self.w.inline_text(r.new, p)
-        for label, items in (
-            ("Claims added", changes.claims_added),
-            ("Claims removed", changes.claims_removed),
-            ("Implications added", changes.implications_added),
-            ("Implications removed", changes.implications_removed),
-            ("Indicators added", changes.indicators_added),
-            ("Indicators removed", changes.indicators_removed),
-            ("New sources", changes.sources_added),
+        for key, items in (
+            ("claims_added", changes.claims_added),
+            ("claims_removed", changes.claims_removed),
+            ("implications_added", changes.implications_added),
+            ("implications_removed", changes.implications_removed),
+            ("indicators_added", changes.indicators_added),
+            ("indicators_removed", changes.indicators_removed),
+            ("sources_added", changes.sources_added),
         ):
             if items:
-                self.run(self.paragraph(), label, bold=True)
+                self.run(self.paragraph(), say(key), bold=True)
                 for item in items:
                     self.w.inline_text(item, self.paragraph("List Bullet"))
 
@@ -168,7 +180,7 @@ class BriefLayout:
             self.run(p, f"({handling.value}) ", bold=True)
 
     def claims(self) -> None:
-        self.heading("Key claims", 1, "key-claims")
+        self.heading(self.say("key_claims"), 1, "key-claims")
         num = self.w.restart()
         for n, claim in enumerate(self.brief.key_claims, start=1):
             p = self.paragraph("List Number")
@@ -183,7 +195,7 @@ class BriefLayout:
             if claim.attribution:
                 self.run(meta, claim.attribution, italic=True)
                 self.run(meta, " · ")
-            self.run(meta, f"{str(claim.confidence).capitalize()} confidence", "Confidence")
+            self.run(meta, self.say.confidence(claim.confidence), "Confidence")
             for source in claim.sources:
                 self.run(meta, " ")
                 self.link(meta, f"source-{source}", f"[{source}]")
@@ -193,7 +205,7 @@ class BriefLayout:
         ooxml.new_run(target if target is not None else p, text, self.w.style("Hyperlink", CHARACTER))
 
     def context(self) -> None:
-        self.heading("Context", 1, "context")
+        self.heading(self.say("context"), 1, "context")
         self.w.blocks(self.brief.context)
         for item in self.view["figures"].top:
             self.figure(item)
@@ -201,7 +213,7 @@ class BriefLayout:
     def sections(self) -> None:
         if not self.brief.sections:
             return
-        self.heading("The article, section by section", 1, "sections")
+        self.heading(self.say("sections"), 1, "sections")
         for n, section in enumerate(self.brief.sections, start=1):
             marked = f"({section.handling.value}) " if section.handling is not None else ""
             self.heading(marked + section.heading, 2, f"section-{n}")
@@ -214,20 +226,20 @@ class BriefLayout:
                 self.figure(item)
 
     def implications(self) -> None:
-        self.heading("Implications", 1, "implications")
+        self.heading(self.say("implications"), 1, "implications")
         for item in self.brief.implications:
             p = self.paragraph()
             self.mark(p, item)
             self.run(p, item.for_, bold=True)
             if item.likelihood:
                 self.run(p, " ")
-                self.run(p, str(item.likelihood).capitalize(), "Likelihood")
+                self.run(p, self.say.likelihood(item.likelihood), "Likelihood")
             self.w.blocks(item.text)
 
     def assumptions(self) -> None:
         if not self.brief.assumptions:
             return
-        self.heading("Key assumptions", 1, "assumptions")
+        self.heading(self.say("assumptions"), 1, "assumptions")
         num = self.w.restart()
         for item in self.brief.assumptions:
             p = self.paragraph("List Number")
@@ -236,13 +248,13 @@ class BriefLayout:
             self.w.inline_text(item.text, p)
             if item.if_wrong:
                 more = self.paragraph("List Continue")
-                self.run(more, "If wrong: ", bold=True)
+                self.run(more, self.say("if_wrong") + " ", bold=True)
                 self.w.inline_text(item.if_wrong, more)
 
     def alternatives(self) -> None:
         if not self.brief.alternatives:
             return
-        self.heading("Alternatives considered", 1, "alternatives")
+        self.heading(self.say("alternatives"), 1, "alternatives")
         num = self.w.restart()
         for item in self.brief.alternatives:
             p = self.paragraph("List Number")
@@ -250,16 +262,16 @@ class BriefLayout:
                 number(p, num, 0)
             self.w.inline_text(item.text, p)
             self.run(p, " ")
-            self.run(p, str(item.likelihood).capitalize(), "Likelihood")
+            self.run(p, self.say.likelihood(item.likelihood), "Likelihood")
             if item.indicators:
-                self.run(self.paragraph("List Continue"), "Would be indicated by:", italic=True)
+                self.run(self.paragraph("List Continue"), self.say("indicated_by"), italic=True)
                 for sign in item.indicators:
                     self.w.inline_text(sign, self.paragraph("List Bullet 2"))
 
-    def listed(self, label: str, anchor: str, items: Sequence[str | Marked], ordered: bool) -> None:
+    def listed(self, key: str, anchor: str, items: Sequence[str | Marked], ordered: bool) -> None:
         if not items:
             return
-        self.heading(label, 1, anchor)
+        self.heading(self.say(key), 1, anchor)
         num = self.w.restart() if ordered else None
         for item in items:
             p = self.paragraph("List Number" if ordered else "List Bullet")
@@ -271,7 +283,7 @@ class BriefLayout:
     def sources(self) -> None:
         if not self.brief.sources:
             return
-        self.heading("Sources", 1, "sources")
+        self.heading(self.say("sources"), 1, "sources")
         for source in self.brief.sources:
             p = self.paragraph()
             self.w.bookmark(p, f"{self.prefix}source-{source.id}")
@@ -285,14 +297,15 @@ class BriefLayout:
             tail = "".join(
                 [
                     f", {source.publisher}" if source.publisher else "",
-                    f", {longdate(source.published)}" if source.published else "",
+                    f", {self.date(source.published)}" if source.published else "",
                 ]
             )
             self.run(p, tail + ".")
             if source.reliability or source.credibility:
-                self.run(p, f" Grading {source.reliability or '–'}{source.credibility or '–'}.")
+                grade = f"{source.reliability or '–'}{source.credibility or '–'}"
+                self.run(p, " " + self.say("grading", grade=grade) + ".")
             if source.file:
-                self.run(p, " Local copy: ")
+                self.run(p, " " + self.say("local_copy") + " ")
                 self.run(p, source.file, "Verbatim Char")
 
     def tags(self) -> None:
@@ -311,12 +324,14 @@ class BriefLayout:
         inline = self.w.document.part.new_pic_inline(io.BytesIO(word_image(image, self.root)), width, height)
         doc_pr = inline.docPr
         doc_pr.set("descr", ooxml.clean(item.figure.alt))
-        doc_pr.set("name", f"Figure {item.number}")
+        doc_pr.set("name", f"Figure {item.number}")  # an object name, not shown: kept stable
         ooxml.new_run(p)._r.add_drawing(inline)
         caption = self.paragraph("Caption")
-        ooxml.new_run(caption, "Figure ")
-        ooxml.field(caption, r"SEQ Figure \* ARABIC", str(item.number))
-        ooxml.new_run(caption, ".")
+        for text, name in self.say.pieces("figure"):
+            if text:
+                ooxml.new_run(caption, text)
+            if name:
+                ooxml.field(caption, r"SEQ Figure \* ARABIC", str(item.number))
         if item.figure.caption:
             ooxml.new_run(caption, " ")
             self.w.inline_text(item.figure.caption, caption)

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.section import _Footer, _Header
 from docx.shared import RGBColor
 
+from briefgen.locale import Labels
 from briefgen.render.docx import ooxml
 from briefgen.render.docx.ooxml import Element
 from briefgen.render.docx.writer import CHARACTER, Writer
@@ -37,7 +38,7 @@ _AFTER_SHADE = (
 )
 
 
-def frame(writer: Writer, handling: str, handling_class: str) -> None:
+def frame(writer: Writer, handling: str, handling_class: str, labels: Labels) -> None:
     """Every header and footer of every section (first and even pages too, when the reference
     document gives them their own)."""
     document = writer.document
@@ -58,10 +59,12 @@ def frame(writer: Writer, handling: str, handling_class: str) -> None:
                 p = footer.add_paragraph()._p
                 p.get_or_add_pPr().style = writer.style("Footer")
                 p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.CENTER
-                ooxml.new_run(p, "Page ")
-                ooxml.field(p, "PAGE", "1")
-                ooxml.new_run(p, " of ")
-                ooxml.field(p, "NUMPAGES", "1")
+                fields = {"page": "PAGE", "pages": "NUMPAGES"}
+                for text, name in labels.pieces("page_of"):
+                    if text:
+                        ooxml.new_run(p, text)
+                    if name:
+                        ooxml.field(p, fields.get(name, "PAGE"), "1")
 
 
 def _counts_pages(element: Element) -> bool:
