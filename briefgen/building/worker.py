@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from briefgen.config import Config, Format
+from briefgen.errors import ConfigError
 from briefgen.figures import FigureError
 from briefgen.model import Brief
 from briefgen.outcome import Outcome
@@ -128,6 +129,9 @@ def produce(task: Task) -> Produced:
         view = prepare(task.brief, _state.config, _state.root, task.previous)
     except FigureError as error:  # changed since the plan checked it
         produced.problems.append(figure_problem(task.source, error))
+        return produced
+    except ConfigError as error:  # its language's labels/<lang>.yaml is broken: this brief only
+        produced.problems.extend(error.problems)
         return produced
     for fmt in task.formats:
         rendering = _render_view(task.source, view, fmt)

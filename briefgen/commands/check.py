@@ -12,6 +12,7 @@ import click
 from briefgen.checking import RULES, Checker
 from briefgen.config import find_workspace
 from briefgen.errors import ExitCode, exit_codes_help, show_problems
+from briefgen.locale import check_overrides
 from briefgen.loading import read_briefs
 from briefgen.problems import sort_problems
 
@@ -50,6 +51,9 @@ def check(paths: tuple[Path, ...], output: str, strict: bool, quiet: bool) -> No
     workspace = find_workspace()
     checker = Checker(workspace)
     per_brief = []
+    labels = check_overrides(workspace.root)  # labels/<lang>.yaml: a typo'd key would change nothing
+    if labels:
+        per_brief.append(labels)
     for outcome, item in read_briefs(workspace, paths):
         # the loader's lines first, exactly as `build` prints them; then the rules' findings
         per_brief.append(outcome.problems + (checker.check(item) if item is not None else []))
@@ -65,5 +69,5 @@ def check(paths: tuple[Path, ...], output: str, strict: bool, quiet: bool) -> No
         bad = sum(1 for problems in per_brief if any(p.is_error for p in problems))
         if not quiet or bad or (strict and warnings):
             noun = "warning" if warnings == 1 else "warnings"
-            click.echo(f"{len(per_brief)} checked, {bad} with errors, {warnings} {noun}")
+            click.echo(f"{len(per_brief) - bool(labels)} checked, {bad} with errors, {warnings} {noun}")
     sys.exit(ExitCode.FAILED if errors or (strict and warnings) else ExitCode.OK)
