@@ -12,8 +12,8 @@ import click
 from briefgen.checking import RULES, Checker
 from briefgen.config import find_workspace
 from briefgen.errors import ExitCode, exit_codes_help, show_problems
-from briefgen.locale import check_overrides
 from briefgen.loading import read_briefs
+from briefgen.locale import check_overrides
 from briefgen.problems import sort_problems
 
 
