@@ -25,13 +25,15 @@ EXAMPLE_ID = "putin-alaska-provisions"
 SUPERSEDING_EXAMPLE = "putin-alaska-provisions-update"
 """The second worked example (it supersedes the first). The suite's workspace holds the first alone,
 so that counts and outputs stay those of one brief; tests/test_changes.py copies this one in."""
+TRANSLATED_EXAMPLE = "putin-alaska-provisions-fr"
+"""The first example in French (the languages feature in a fresh build); left out like the second."""
+OTHER_EXAMPLES = (SUPERSEDING_EXAMPLE, TRANSLATED_EXAMPLE)
 
 
 def copy_workspace(target: Path) -> Path:
+    others = shutil.ignore_patterns(*(f"{name}.*" for name in OTHER_EXAMPLES))
     for folder in ("briefs", "seeds"):
-        shutil.copytree(
-            REPO / folder, target / folder, ignore=shutil.ignore_patterns(f"{SUPERSEDING_EXAMPLE}.*")
-        )
+        shutil.copytree(REPO / folder, target / folder, ignore=others)
     return target
 
 
