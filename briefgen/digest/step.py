@@ -9,6 +9,7 @@ from jinja2 import TemplateError
 from briefgen.config import Workspace
 from briefgen.digest.contents import Digest, make_digest
 from briefgen.digest.manifest import DIGEST_FOLDER, manifest_of
+from briefgen.digest.parts import render_parts, use_parts
 from briefgen.digest.render import asset_folder, render_docx, render_html, render_markdown, render_pdf
 from briefgen.digest.selection import Selection, select
 from briefgen.errors import BriefError, reported_first, unplaced
@@ -55,7 +56,7 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
     try:
         # One brief's allowance each: a layout that never ends must not hang the unattended job.
         with time_limit(limit):
-            pdf, warnings = render_pdf(templates, digest, workspace.root, workspace.config.pdf_variant)
+            pdf, warnings = _render_pdf(templates, digest, workspace)
             outputs = {
                 "pdf": pdf,
                 "html": render_html(templates, digest).encode("utf-8"),
@@ -84,6 +85,15 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
             raise BriefError(unplaced(message, shown)) from None
         outcome.written[extension] = target
     _write_figures(digest, folder, workspace.root)
+
+
+def _render_pdf(templates: Templates, digest: Digest, workspace: Workspace) -> tuple[bytes, list[str]]:
+    """One WeasyPrint document for a small digest; a big one in parts on every core, in memory
+    bounded by a few briefs per process (`parts`)."""
+    config = workspace.config
+    if use_parts(len(digest.items)):
+        return render_parts(templates, digest, workspace.root, config.pdf_variant, config.pdf_timeout)
+    return render_pdf(templates, digest, workspace.root, config.pdf_variant)
 
 
 def _docx(digest: Digest, root: Path) -> bytes:

@@ -1,0 +1,248 @@
+"""Parts of a digest PDF (WeasyPrint's, tagged) → the one PDF a one-pass layout would have made (pikepdf).
+
+The first part (the cover) gives the document its catalog entries and metadata (/Lang, XMP with the
+PDF/UA identification, /Info, /MarkInfo, /ViewerPreferences): every part is laid out from the same
+<head>, so they are the digest's. Then, in part order: the pages; one structure tree (every part's
+elements under the first part's <main> /Part, /StructParents and the ParentTree numbered afresh);
+one named-destination tree (internal links name their target; a brief's own part wins over the
+empty stand-in anchors the cover and contents carry); one outline (each later part's top bookmarks
+under the cover's, as one layout nests the briefs under the digest's title); and the page numbers,
+each page's stamp drawn over it as a pagination artifact. Saved with a deterministic /ID, so the
+same parts make the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Sequence
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf
+
+_OWN = {"/Type", "/Pages", "/Outlines", "/Names", "/StructTreeRoot"}
+"""Catalog entries rebuilt from all the parts; the first part's other entries are copied."""
+_STAMP = Name("/BgPageNumber")
+_DRAW = b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC q /BgPageNumber Do Q EMC\n"
+
+
+def _copy(out: Pdf, obj: object) -> object:
+    """`obj` of another PDF in `out`: indirect objects through pikepdf's copier (each copied once, page
+    references landing on the pages already copied), direct containers item by item."""
+    if isinstance(obj, pikepdf.Object):
+        if obj.is_indirect:
+            return out.copy_foreign(obj)
+        if isinstance(obj, Array):
+            return Array([_copy(out, item) for item in obj])
+        if isinstance(obj, Dictionary):
+            return Dictionary({key: _copy(out, value) for key, value in obj.items()})
+    return obj
+
+
+def assemble(parts: Sequence[bytes], stamp: bytes | None = None) -> bytes:
+    """One PDF of `parts` in order; `stamp`, when given, has one page per page of the result."""
+    sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
+    stamps = pikepdf.open(io.BytesIO(stamp)) if stamp is not None else None
+    try:
+        out = pikepdf.new()
+        first = sources[0]
+        for key, value in first.Root.items():
+            if key not in _OWN:
+                out.Root[key] = _copy(out, value)
+        if "/Info" in first.trailer:
+            info = _copy(out, first.trailer.Info)
+            out.trailer.Info = info if info.is_indirect else out.make_indirect(info)
+        offsets = []
+        for source in sources:
+            offsets.append(len(out.pages))
+            with warnings.catch_warnings():  # named destinations are merged below, not by pikepdf
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                out.pages.extend(source.pages)
+        _structure(out, sources, offsets)
+        _destinations(out, sources)
+        _outline(out, sources)
+        if stamps is not None:
+            _stamp(out, stamps)
+        buffer = io.BytesIO()
+        version = max(source.pdf_version for source in sources)
+        # Object streams as WeasyPrint writes them (PDF 1.5 and later): most of a tagged PDF is its
+        # structure elements, small dictionaries that compress well together.
+        streams = pikepdf.ObjectStreamMode.generate if version >= "1.5" else pikepdf.ObjectStreamMode.disable
+        out.save(
+            buffer,
+            deterministic_id=True,
+            min_version=version,
+            compress_streams=True,
+            object_stream_mode=streams,
+        )
+        return buffer.getvalue()
+    finally:
+        for source in sources:
+            source.close()
+        if stamps is not None:
+            stamps.close()
+
+
+def _container(source: Pdf) -> pikepdf.Object | None:
+    """The element the part's content hangs from: its <main> (/Part) when that is all its /Document holds."""
+    if "/StructTreeRoot" not in source.Root:
+        return None
+    kids = source.Root.StructTreeRoot.K
+    document = kids[0] if isinstance(kids, Array) else kids
+    inner = document.get("/K")
+    if isinstance(inner, Array) and len(inner) == 1 and inner[0].get("/S") == Name.Part:
+        return inner[0]
+    return document
+
+
+def _structure(out: Pdf, sources: Sequence[Pdf], offsets: Sequence[int]) -> None:
+    """One /StructTreeRoot: /Document → the first part's container → every part's elements."""
+    containers = [_container(source) for source in sources]
+    if containers[0] is None:
+        return
+    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+    root.K = Array([document])
+    first = containers[0]
+    if first.get("/S") == Name.Part:
+        target = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document, K=Array()))
+        if "/Pg" in first:
+            target.Pg = out.pages[0].obj
+        document.K.append(target)
+    else:
+        target = document
+    for container in containers:
+        if container is None:
+            continue
+        for kid in container.K:
+            if not isinstance(kid, Dictionary):
+                continue
+            if kid.get("/S") == Name.Div and len(kid.get("/K", Array())) == 0:
+                continue  # an empty stand-in anchor of the cover or the contents
+            del kid.P  # copied without its old parents (and all they lead to)
+            copied = out.copy_foreign(kid)
+            copied.P = target
+            target.K.append(copied)
+    # The ParentTree: page i at key i (as WeasyPrint numbers them), then every link annotation.
+    total = len(out.pages)
+    entries: dict[int, object] = {}
+    annotation_key = total
+    for source, offset in zip(sources, offsets, strict=True):
+        if "/StructTreeRoot" not in source.Root or "/ParentTree" not in source.Root.StructTreeRoot:
+            continue
+        old = pikepdf.NumberTree(source.Root.StructTreeRoot.ParentTree)
+        for number, page in enumerate(source.pages):
+            copied_page = out.pages[offset + number]
+            if "/StructParents" in page.obj and int(page.obj.StructParents) in old:
+                entries[offset + number] = _copy(out, old[int(page.obj.StructParents)])
+                copied_page.obj.StructParents = offset + number
+            for annotation in copied_page.obj.get("/Annots", Array()):
+                if "/StructParent" in annotation and int(annotation.StructParent) in old:
+                    entries[annotation_key] = _copy(out, old[int(annotation.StructParent)])
+                    annotation.StructParent = annotation_key
+                    annotation_key += 1
+    tree = pikepdf.NumberTree.new(out)
+    for key in sorted(entries):
+        tree[key] = entries[key]
+    root.ParentTree = tree.obj
+    root.ParentTreeNextKey = annotation_key
+    out.Root.StructTreeRoot = root
+
+
+def _destinations(out: Pdf, sources: Sequence[Pdf]) -> None:
+    """One /Dests name tree; a name a later part defines wins (the briefs' parts come after the stand-ins)."""
+    found: dict[str, object] = {}
+    for source in sources:
+        if "/Names" in source.Root and "/Dests" in source.Root.Names:
+            for name, destination in pikepdf.NameTree(source.Root.Names.Dests).items():
+                found[name] = destination
+    if not found:
+        return
+    tree = pikepdf.NameTree.new(out)
+    for name in sorted(found, key=lambda text: text.encode("utf-8")):
+        tree[name] = _copy(out, found[name])
+    out.Root.Names = Dictionary(Dests=tree.obj)
+
+
+def _outline(out: Pdf, sources: Sequence[Pdf]) -> None:
+    """The first part's outline, every later part's top bookmarks appended under its last top one."""
+    tops: list[list[pikepdf.Object]] = []
+    for source in sources:
+        items = []
+        if "/Outlines" in source.Root and "/First" in source.Root.Outlines:
+            item = source.Root.Outlines.First
+            while True:
+                items.append(item)
+                if "/Next" not in item:
+                    break
+                item = item.Next
+        for item in items:  # copied without their old parent, siblings and counts
+            for key in ("/Parent", "/Prev", "/Next"):
+                if key in item:
+                    del item[key]
+        tops.append([out.copy_foreign(item) for item in items])
+    if not tops or not any(tops):
+        return
+    roots = tops[0]
+    later = [item for items in tops[1:] for item in items]
+    if roots:
+        parent = roots[-1]
+        children = _children(parent) + later
+        _link(parent, children)
+    else:
+        roots = later
+    outlines = out.make_indirect(Dictionary(Type=Name.Outlines))
+    _link(outlines, roots)
+    outlines.Count = sum(1 + max(_count(item), 0) for item in roots)
+    out.Root.Outlines = outlines
+
+
+def _children(item: pikepdf.Object) -> list[pikepdf.Object]:
+    found = []
+    child = item.get("/First")
+    while child is not None:
+        found.append(child)
+        child = child.get("/Next")
+    return found
+
+
+def _link(parent: pikepdf.Object, children: list[pikepdf.Object]) -> None:
+    for key in ("/First", "/Last"):
+        if key in parent:
+            del parent[key]
+    for number, child in enumerate(children):
+        child.Parent = parent
+        for key in ("/Prev", "/Next"):
+            if key in child:
+                del child[key]
+        if number:
+            child.Prev = children[number - 1]
+            children[number - 1].Next = child
+    if children:
+        parent.First, parent.Last = children[0], children[-1]
+
+
+def _count(item: pikepdf.Object) -> int:
+    """Set /Count from the children as the outline now is: visible descendants, negative when closed."""
+    children = _children(item)
+    closed = int(item.get("/Count", 0)) < 0
+    visible = sum(1 + max(_count(child), 0) for child in children)
+    if children:
+        item.Count = -visible if closed else visible
+    elif "/Count" in item:
+        del item.Count
+    return -visible if closed else visible
+
+
+def _stamp(out: Pdf, stamps: Pdf) -> None:
+    """Each page's number (the stamp's page of the same number) drawn over it, marked as an artifact."""
+    for page, stamp in zip(out.pages, stamps.pages, strict=True):
+        form = out.copy_foreign(stamp.as_form_xobject())
+        shared = page.obj.Resources
+        resources = Dictionary({key: value for key, value in shared.items()})
+        xobjects = Dictionary(dict(shared.XObject.items())) if "/XObject" in shared else Dictionary()
+        xobjects[_STAMP] = form
+        resources.XObject = xobjects
+        page.obj.Resources = resources
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(_DRAW)
