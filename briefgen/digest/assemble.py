@@ -39,8 +39,10 @@ def _copy(out: Pdf, obj: object) -> object:
     return obj
 
 
-def assemble(parts: Sequence[bytes], stamp: bytes | None = None) -> bytes:
-    """One PDF of `parts` in order; `stamp`, when given, has one page per page of the result."""
+def assemble(parts: Sequence[bytes], stamp: bytes | None = None, stand_ins: int = 0) -> bytes:
+    """One PDF of `parts` in order; `stamp`, when given, has one page per page of the result. The first
+    `stand_ins` parts hold empty stand-in anchors (<div id>) for targets in later parts: their empty
+    /Div elements are left out of the structure tree."""
     sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
     stamps = pikepdf.open(io.BytesIO(stamp)) if stamp is not None else None
     try:
@@ -58,7 +60,7 @@ def assemble(parts: Sequence[bytes], stamp: bytes | None = None) -> bytes:
             with warnings.catch_warnings():  # named destinations are merged below, not by pikepdf
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                 out.pages.extend(source.pages)
-        _structure(out, sources, offsets)
+        _structure(out, sources, offsets, stand_ins)
         _destinations(out, sources)
         _outline(out, sources)
         if stamps is not None:
@@ -71,6 +73,7 @@ def assemble(parts: Sequence[bytes], stamp: bytes | None = None) -> bytes:
         out.save(
             buffer,
             deterministic_id=True,
+            fix_metadata_version=False,  # the XMP stays byte for byte the first part's
             min_version=version,
             compress_streams=True,
             object_stream_mode=streams,
@@ -95,9 +98,29 @@ def _container(source: Pdf) -> pikepdf.Object | None:
     return document
 
 
-def _structure(out: Pdf, sources: Sequence[Pdf], offsets: Sequence[int]) -> None:
+def _prune(element: pikepdf.Object, depth: int) -> None:
+    """Empty /Div elements (stand-in anchors) left out, down to `depth` levels below `element`."""
+    kids = element.get("/K")
+    if not isinstance(kids, Array) or depth == 0:
+        return
+    kept = [kid for kid in kids if not _empty_div(kid)]
+    if len(kept) != len(kids):
+        element.K = Array(kept)
+    for kid in kept:
+        if isinstance(kid, Dictionary):
+            _prune(kid, depth - 1)
+
+
+def _empty_div(kid: object) -> bool:
+    return isinstance(kid, Dictionary) and kid.get("/S") == Name.Div and len(kid.get("/K", Array())) == 0
+
+
+def _structure(out: Pdf, sources: Sequence[Pdf], offsets: Sequence[int], stand_ins: int) -> None:
     """One /StructTreeRoot: /Document → the first part's container → every part's elements."""
     containers = [_container(source) for source in sources]
+    for container in containers[:stand_ins]:
+        if container is not None:
+            _prune(container, 2)  # <main>'s children, on each page's /Part
     if containers[0] is None:
         return
     root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -117,8 +140,6 @@ def _structure(out: Pdf, sources: Sequence[Pdf], offsets: Sequence[int]) -> None
         for kid in container.K:
             if not isinstance(kid, Dictionary):
                 continue
-            if kid.get("/S") == Name.Div and len(kid.get("/K", Array())) == 0:
-                continue  # an empty stand-in anchor of the cover or the contents
             del kid.P  # copied without its old parents (and all they lead to)
             copied = out.copy_foreign(kid)
             copied.P = target

@@ -204,7 +204,7 @@ def render_parts(
         pool.join()
     laid_out = [done_front, final, *done_bodies]
     warnings = [message for part in laid_out for message in part.warnings]
-    pdf = assemble([part.data for part in laid_out], done_stamp.data)
+    pdf = assemble([part.data for part in laid_out], done_stamp.data, stand_ins=2)
     return pdf, list(dict.fromkeys(warnings))
 
 
