@@ -15,7 +15,7 @@ import html as html_module
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,9 +147,11 @@ def render_parts(
     variant: str,
     timeout: float,
     jobs: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[bytes, list[str]]:
     """The digest PDF laid out in parts on `jobs` processes (default: every core); `timeout` is one
-    brief's allowance. Returns the PDF and everything WeasyPrint logged, each message once."""
+    brief's allowance. `meanwhile` runs here while the workers lay out (the digest's other formats:
+    this process would only wait). Returns the PDF and everything WeasyPrint logged, each message once."""
     from pebble import ProcessPool
 
     from briefgen.digest.assemble import assemble
@@ -172,6 +174,8 @@ def render_parts(
             submit(parts.briefs(group), [item.anchor for item in group], timeout * len(group))
             for group in groups
         ]
+        if meanwhile is not None:
+            meanwhile()
         done_front, done_bodies = _result(front), [_result(body) for body in bodies]
         contents = _result(draft)
         offset = done_front.pages
