@@ -8,8 +8,10 @@ Builds a throwaway workspace of COUNT copies of the worked example (about six pa
 dated in ISO week 2025-W41, and runs the real `build_digest` (PDF, HTML, Markdown, Word) once per
 path in a fresh process, sampling the summed resident memory of that process and its children
 every 50 ms (psutil; shared pages are counted in each process, so this is an upper bound). Prints
-pages, seconds and peak MiB per run, and the ratio parts / one pass where both ran. Default: 100
-and 500 briefs, one pass up to 100. Not part of the test suite: it takes minutes.
+pages, seconds, CPU seconds (the build and its workers) and peak MiB per run, with the load average
+(the machine may be shared: compare CPU seconds when it is high), and the ratio parts / one pass
+where both ran. Default: 100 and 500 briefs, one pass up to 100. Not part of the test suite: it
+takes minutes.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -100,8 +103,12 @@ def measure(count: int, parts: bool) -> dict[str, float]:
         env = {**os.environ, "BRIEFGEN_DIGEST_PARTS_FROM": "1" if parts else "1000000"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         command = [sys.executable, __file__, "--run", str(root)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run and its pool's workers, all waited for
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        found["cpu"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        return found
 
 
 def main() -> int:
@@ -121,8 +128,9 @@ def main() -> int:
             fits = fits and (found["peak"] < LIMIT_MB or not parts)
             print(
                 f"briefs: {count}, {'parts' if parts else 'one pass'}: pages {found['pages']},"
-                f" PDF {found['mb']:.1f} MB, {found['seconds']:.1f} s, peak {found['peak']:.0f} MiB"
-                f" (all processes; limit {LIMIT_MB} MiB)",
+                f" PDF {found['mb']:.1f} MB, {found['seconds']:.1f} s ({found['cpu']:.1f} s CPU),"
+                f" peak {found['peak']:.0f} MiB (all processes; limit {LIMIT_MB} MiB);"
+                f" load average {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
         if len(runs) == 2:

@@ -42,48 +42,60 @@ def _copy(out: Pdf, obj: object) -> object:
 def assemble(parts: Sequence[bytes], stamp: bytes | None = None, stand_ins: int = 0) -> bytes:
     """One PDF of `parts` in order; `stamp`, when given, has one page per page of the result. The first
     `stand_ins` parts hold empty stand-in anchors (<div id>) for targets in later parts: their empty
-    /Div elements are left out of the structure tree."""
-    sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
-    stamps = pikepdf.open(io.BytesIO(stamp)) if stamp is not None else None
-    try:
-        out = pikepdf.new()
-        first = sources[0]
+    /Div elements are left out of the structure tree.
+
+    One part is open at a time: everything of it is copied, its streams' bytes taken over, and it is
+    closed, so memory holds the result and one part, not every part twice."""
+    out = pikepdf.new()
+    with pikepdf.open(io.BytesIO(parts[0])) as first:
+        version = first.pdf_version
         for key, value in first.Root.items():
             if key not in _OWN:
                 out.Root[key] = _copy(out, value)
         if "/Info" in first.trailer:
             info = _copy(out, first.trailer.Info)
             out.trailer.Info = info if info.is_indirect else out.make_indirect(info)
-        offsets = []
-        for source in sources:
-            offsets.append(len(out.pages))
-            with warnings.catch_warnings():  # named destinations are merged below, not by pikepdf
-                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                out.pages.extend(source.pages)
-        _structure(out, sources, offsets, stand_ins)
-        _destinations(out, sources)
-        _outline(out, sources)
-        if stamps is not None:
+        assembly = _Assembly(out, _container(first))
+    for number, data in enumerate(parts):
+        with pikepdf.open(io.BytesIO(data)) as source:
+            version = max(version, source.pdf_version)
+            newest = _newest(out)
+            assembly.add(source, stand_in=number < stand_ins)
+            _take_streams(out, newest, _newest(out))
+    assembly.finish()
+    if stamp is not None:
+        with pikepdf.open(io.BytesIO(stamp)) as stamps:
+            newest = _newest(out)
             _stamp(out, stamps)
-        buffer = io.BytesIO()
-        version = max(source.pdf_version for source in sources)
-        # Object streams as WeasyPrint writes them (PDF 1.5 and later): most of a tagged PDF is its
-        # structure elements, small dictionaries that compress well together.
-        streams = pikepdf.ObjectStreamMode.generate if version >= "1.5" else pikepdf.ObjectStreamMode.disable
-        out.save(
-            buffer,
-            deterministic_id=True,
-            fix_metadata_version=False,  # the XMP stays byte for byte the first part's
-            min_version=version,
-            compress_streams=True,
-            object_stream_mode=streams,
-        )
-        return buffer.getvalue()
-    finally:
-        for source in sources:
-            source.close()
-        if stamps is not None:
-            stamps.close()
+            _take_streams(out, newest, _newest(out))
+    buffer = io.BytesIO()
+    # Object streams as WeasyPrint writes them (PDF 1.5 and later): most of a tagged PDF is its
+    # structure elements, small dictionaries that compress well together.
+    streams = pikepdf.ObjectStreamMode.generate if version >= "1.5" else pikepdf.ObjectStreamMode.disable
+    out.save(
+        buffer,
+        deterministic_id=True,
+        fix_metadata_version=False,  # the XMP stays byte for byte the first part's
+        min_version=version,
+        compress_streams=True,
+        object_stream_mode=streams,
+    )
+    return buffer.getvalue()
+
+
+def _newest(out: Pdf) -> int:
+    """The number the next new object of `out` gets (a throwaway object, never written)."""
+    return out.make_indirect(Dictionary()).objgen[0] + 1
+
+
+def _take_streams(out: Pdf, start: int, end: int) -> None:
+    """The streams copied as objects start..end-1 hold their bytes themselves (a copied stream reads
+    its data from the other PDF until then), so that PDF can be closed."""
+    for number in range(start, end):
+        obj = out.get_object((number, 0))
+        if isinstance(obj, pikepdf.Stream):
+            raw = obj.read_raw_bytes()
+            obj.write(raw, filter=obj.get("/Filter"), decode_parms=obj.get("/DecodeParms"), type_check=False)
 
 
 def _container(source: Pdf) -> pikepdf.Object | None:
@@ -115,80 +127,63 @@ def _empty_div(kid: object) -> bool:
     return isinstance(kid, Dictionary) and kid.get("/S") == Name.Div and len(kid.get("/K", Array())) == 0
 
 
-def _structure(out: Pdf, sources: Sequence[Pdf], offsets: Sequence[int], stand_ins: int) -> None:
-    """One /StructTreeRoot: /Document → the first part's container → every part's elements."""
-    containers = [_container(source) for source in sources]
-    for container in containers[:stand_ins]:
-        if container is not None:
-            _prune(container, 2)  # <main>'s children, on each page's /Part
-    if containers[0] is None:
-        return
-    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
-    root.K = Array([document])
-    first = containers[0]
-    if first.get("/S") == Name.Part:
-        target = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document, K=Array()))
-        if "/Pg" in first:
-            target.Pg = out.pages[0].obj
-        document.K.append(target)
-    else:
-        target = document
-    for container in containers:
-        if container is None:
-            continue
-        for kid in container.K:
-            if not isinstance(kid, Dictionary):
-                continue
-            del kid.P  # copied without its old parents (and all they lead to)
-            copied = out.copy_foreign(kid)
-            copied.P = target
-            target.K.append(copied)
-    # The ParentTree: page i at key i (as WeasyPrint numbers them), then every link annotation.
-    total = len(out.pages)
-    entries: dict[int, object] = {}
-    annotation_key = total
-    for source, offset in zip(sources, offsets, strict=True):
-        if "/StructTreeRoot" not in source.Root or "/ParentTree" not in source.Root.StructTreeRoot:
-            continue
-        old = pikepdf.NumberTree(source.Root.StructTreeRoot.ParentTree)
-        for number, page in enumerate(source.pages):
-            copied_page = out.pages[offset + number]
-            if "/StructParents" in page.obj and int(page.obj.StructParents) in old:
-                entries[offset + number] = _copy(out, old[int(page.obj.StructParents)])
-                copied_page.obj.StructParents = offset + number
-            for annotation in copied_page.obj.get("/Annots", Array()):
-                if "/StructParent" in annotation and int(annotation.StructParent) in old:
-                    entries[annotation_key] = _copy(out, old[int(annotation.StructParent)])
-                    annotation.StructParent = annotation_key
-                    annotation_key += 1
-    tree = pikepdf.NumberTree.new(out)
-    for key in sorted(entries):
-        tree[key] = entries[key]
-    root.ParentTree = tree.obj
-    root.ParentTreeNextKey = annotation_key
-    out.Root.StructTreeRoot = root
+class _Assembly:
+    """What is gathered from the parts one by one: pages, structure, destinations, bookmarks."""
 
+    def __init__(self, out: Pdf, first: pikepdf.Object | None) -> None:
+        self.out = out
+        self.target: pikepdf.Object | None = None
+        self.root: pikepdf.Object | None = None
+        if first is not None:  # /Document, and a /Part as the first part's <main> is
+            self.root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+            document = out.make_indirect(
+                Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root, K=Array())
+            )
+            self.root.K = Array([document])
+            self.target = document
+            if first.get("/S") == Name.Part:
+                self.target = out.make_indirect(
+                    Dictionary(Type=Name.StructElem, S=Name.Part, P=document, K=Array())
+                )
+                document.K.append(self.target)
+        self.entries: dict[int, object] = {}
+        """ParentTree: page i at key i (as WeasyPrint numbers them)."""
+        self.annotations: list[tuple[pikepdf.Object, object]] = []
+        """Link annotations and their ParentTree values: keyed after the last page, at the end."""
+        self.destinations: dict[str, object] = {}
+        self.tops: list[list[pikepdf.Object]] = []
 
-def _destinations(out: Pdf, sources: Sequence[Pdf]) -> None:
-    """One /Dests name tree; a name a later part defines wins (the briefs' parts come after the stand-ins)."""
-    found: dict[str, object] = {}
-    for source in sources:
+    def add(self, source: Pdf, stand_in: bool) -> None:
+        out = self.out
+        offset = len(out.pages)
+        with warnings.catch_warnings():  # named destinations are merged here, not by pikepdf
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            out.pages.extend(source.pages)
+        if self.target is not None and (container := _container(source)) is not None:
+            if stand_in:
+                _prune(container, 2)  # <main>'s children, on each page's /Part
+            if self.target.get("/Pg") is None and "/Pg" in container:
+                self.target.Pg = out.pages[offset].obj
+            for kid in container.K:
+                if isinstance(kid, Dictionary):
+                    del kid.P  # copied without its old parents (and all they lead to)
+                    copied = out.copy_foreign(kid)
+                    copied.P = self.target
+                    self.target.K.append(copied)
+        if "/StructTreeRoot" in source.Root and "/ParentTree" in source.Root.StructTreeRoot:
+            old = pikepdf.NumberTree(source.Root.StructTreeRoot.ParentTree)
+            for number, page in enumerate(source.pages):
+                copied_page = out.pages[offset + number]
+                if "/StructParents" in page.obj and int(page.obj.StructParents) in old:
+                    self.entries[offset + number] = _copy(out, old[int(page.obj.StructParents)])
+                    copied_page.obj.StructParents = offset + number
+                for annotation in copied_page.obj.get("/Annots", Array()):
+                    if "/StructParent" in annotation and int(annotation.StructParent) in old:
+                        self.annotations.append((annotation, _copy(out, old[int(annotation.StructParent)])))
         if "/Names" in source.Root and "/Dests" in source.Root.Names:
+            # a name a later part defines wins (the briefs' parts come after the stand-ins)
             for name, destination in pikepdf.NameTree(source.Root.Names.Dests).items():
-                found[name] = destination
-    if not found:
-        return
-    tree = pikepdf.NameTree.new(out)
-    for name in sorted(found, key=lambda text: text.encode("utf-8")):
-        tree[name] = _copy(out, found[name])
-    out.Root.Names = Dictionary(Dests=tree.obj)
-
-
-def _outline(out: Pdf, sources: Sequence[Pdf]) -> None:
-    """The first part's outline, every later part's top bookmarks appended under its last top one."""
-    tops: list[list[pikepdf.Object]] = []
-    for source in sources:
+                self.destinations[name] = _copy(out, destination)
         items = []
         if "/Outlines" in source.Root and "/First" in source.Root.Outlines:
             item = source.Root.Outlines.First
@@ -201,8 +196,33 @@ def _outline(out: Pdf, sources: Sequence[Pdf]) -> None:
             for key in ("/Parent", "/Prev", "/Next"):
                 if key in item:
                     del item[key]
-        tops.append([out.copy_foreign(item) for item in items])
-    if not tops or not any(tops):
+        self.tops.append([out.copy_foreign(item) for item in items])
+
+    def finish(self) -> None:
+        out = self.out
+        if self.root is not None:
+            key = len(out.pages)
+            for annotation, value in self.annotations:
+                annotation.StructParent = key
+                self.entries[key] = value
+                key += 1
+            tree = pikepdf.NumberTree.new(out)
+            for number in sorted(self.entries):
+                tree[number] = self.entries[number]
+            self.root.ParentTree = tree.obj
+            self.root.ParentTreeNextKey = key
+            out.Root.StructTreeRoot = self.root
+        if self.destinations:
+            names = pikepdf.NameTree.new(out)
+            for name in sorted(self.destinations, key=lambda text: text.encode("utf-8")):
+                names[name] = self.destinations[name]
+            out.Root.Names = Dictionary(Dests=names.obj)
+        _outline(out, self.tops)
+
+
+def _outline(out: Pdf, tops: list[list[pikepdf.Object]]) -> None:
+    """The first part's outline, every later part's top bookmarks appended under its last top one."""
+    if not any(tops):
         return
     roots = tops[0]
     later = [item for items in tops[1:] for item in items]
