@@ -29,7 +29,7 @@ def asset_folder(digest_name: str, brief_id: str) -> str:
     return f"{ASSETS}/{digest_name}/{brief_id}"
 
 
-def _article(templates: Templates, template: str, item: DigestItem) -> Markup:
+def article(templates: Templates, template: str, item: DigestItem) -> Markup:
     """The `<article>` of the brief's own page, every id and in-page link prefixed with the item's anchor.
 
     A workspace template that does not build on base.html.j2's `article` block renders a whole page
@@ -43,13 +43,13 @@ def _article(templates: Templates, template: str, item: DigestItem) -> Markup:
 
 def render_html(templates: Templates, digest: Digest) -> str:
     """The self-contained HTML digest (screen)."""
-    bodies = {item.anchor: _article(templates, "brief.html.j2", item) for item in digest.items}
+    bodies = {item.anchor: article(templates, "brief.html.j2", item) for item in digest.items}
     return templates.render("digest.html.j2", bodies=bodies, **digest.context())
 
 
 def pdf_html(templates: Templates, digest: Digest) -> str:
     """The one HTML document WeasyPrint lays out as the digest PDF."""
-    bodies = {item.anchor: _article(templates, "brief.pdf.j2", item) for item in digest.items}
+    bodies = {item.anchor: article(templates, "brief.pdf.j2", item) for item in digest.items}
     return templates.render("digest.pdf.j2", bodies=bodies, **digest.context())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import TemplateError
@@ -9,6 +10,7 @@ from jinja2 import TemplateError
 from briefgen.config import Workspace
 from briefgen.digest.contents import Digest, make_digest
 from briefgen.digest.manifest import DIGEST_FOLDER, manifest_of
+from briefgen.digest.parts import render_parts, use_parts
 from briefgen.digest.render import asset_folder, render_docx, render_html, render_markdown, render_pdf
 from briefgen.digest.selection import Selection, select
 from briefgen.errors import BriefError, reported_first, unplaced
@@ -55,12 +57,17 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
     try:
         # One brief's allowance each: a layout that never ends must not hang the unattended job.
         with time_limit(limit):
-            pdf, warnings = render_pdf(templates, digest, workspace.root, workspace.config.pdf_variant)
+            others: dict[str, bytes] = {}
+
+            def render_others() -> None:
+                others["html"] = render_html(templates, digest).encode("utf-8")
+                others["md"] = render_markdown(templates, digest).encode("utf-8")
+                others["docx"] = _docx(digest, workspace.root)
+
+            pdf, warnings = _render_pdf(templates, digest, workspace, render_others)
             outputs = {
                 "pdf": pdf,
-                "html": render_html(templates, digest).encode("utf-8"),
-                "md": render_markdown(templates, digest).encode("utf-8"),
-                "docx": _docx(digest, workspace.root),
+                **others,
                 "json": manifest_of(digest, pdf).model_dump_json(indent=2).encode("utf-8") + b"\n",
             }
     except TemplateError as error:
@@ -84,6 +91,21 @@ def _render_and_write(workspace: Workspace, digest: Digest, out: Path | None, ou
             raise BriefError(unplaced(message, shown)) from None
         outcome.written[extension] = target
     _write_figures(digest, folder, workspace.root)
+
+
+def _render_pdf(
+    templates: Templates, digest: Digest, workspace: Workspace, meanwhile: Callable[[], None]
+) -> tuple[bytes, list[str]]:
+    """One WeasyPrint document for a small digest; a big one in parts on every core, in memory
+    bounded by a few briefs per process (`parts`). `meanwhile` (the other formats) runs here
+    while the pool lays out the parts, else after the PDF."""
+    config = workspace.config
+    if use_parts(len(digest.items)):
+        root, variant, timeout = workspace.root, config.pdf_variant, config.pdf_timeout
+        return render_parts(templates, digest, root, variant, timeout, meanwhile=meanwhile)
+    made = render_pdf(templates, digest, workspace.root, config.pdf_variant)
+    meanwhile()
+    return made
 
 
 def _docx(digest: Digest, root: Path) -> bytes:

@@ -106,11 +106,12 @@ def render_pdf(templates: Templates, view: dict[str, Any], root: Path, variant: 
     return html_to_pdf(templates.render("brief.pdf.j2", **view), root, variant)
 
 
-def html_to_pdf(html: str, root: Path, variant: str = "pdf/ua-1") -> Rendered:
+def html_to_pdf(html: str, root: Path, variant: str = "pdf/ua-1", tagged: bool = True) -> Rendered:
     """Any HTML of ours → PDF, loading resources only through the workspace fetcher.
 
     `variant` is the config's `pdf_variant` (PDF/UA-1 by default: XMP identification, /Lang,
-    DisplayDocTitle, a structure tree); `none` leaves a plain tagged PDF.
+    DisplayDocTitle, a structure tree); `none` leaves a plain tagged PDF. Untagged (`tagged=False`)
+    only for what is drawn as an artifact: a digest's page numbers.
     """
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
@@ -125,7 +126,7 @@ def html_to_pdf(html: str, root: Path, variant: str = "pdf/ua-1") -> Rendered:
         # never decoded and re-encoded; pdf_tags puts each <img>'s alt in its /Figure's /Alt.
         pdf = document.write_pdf(
             stylesheets=stylesheets,
-            pdf_tags=True,
+            pdf_tags=tagged,
             font_config=_fonts,
             pdf_variant=None if variant == "none" else variant,
         )
