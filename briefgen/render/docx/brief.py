@@ -8,7 +8,6 @@ and figure is bookmarked under its HTML id, so in-page links (`#sources`) land w
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -321,7 +320,7 @@ class BriefLayout:
         height = Emu(int(width * image.height / max(image.width, 1)))
         p = self.paragraph()
         self.w.bookmark(p, f"{self.prefix}figure-{item.number}")
-        inline = self.w.document.part.new_pic_inline(io.BytesIO(word_image(image, self.root)), width, height)
+        inline = self.w.picture(word_image(image, self.root), width, height)
         doc_pr = inline.docPr
         doc_pr.set("descr", ooxml.clean(item.figure.alt))
         doc_pr.set("name", f"Figure {item.number}")  # an object name, not shown: kept stable

@@ -7,6 +7,7 @@ emphasis, code, links, lists, quotes, tables and footnotes, each as Word's own s
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 from docx.document import Document
@@ -14,6 +15,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.numbering import CT_Num
+from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tbl
 from docx.shared import Emu
 from docx.text.run import Run
@@ -39,20 +42,24 @@ class Flow:
 
     def paragraph(self, style_id: str | None = None) -> Element:
         p = OxmlElement("w:p")
-        last = self.element[-1] if len(self.element) else None
-        if last is not None and last.tag == qn("w:sectPr"):
-            last.addprevious(p)
-        else:
-            self.element.append(p)
+        self._add(p)
         ooxml.paragraph_style(p, style_id)
         return p
 
     def table(self, table: Element) -> None:
-        last = self.element[-1] if len(self.element) else None
+        self._add(table)
+
+    def _add(self, block: Element) -> None:
+        # lxml counts children one by one in len(): indexing the last is constant time, which
+        # keeps a digest of hundreds of briefs (a hundred thousand paragraphs) linear.
+        try:
+            last = self.element[-1]
+        except IndexError:
+            last = None
         if last is not None and last.tag == qn("w:sectPr"):
-            last.addprevious(table)
+            last.addprevious(block)
         else:
-            self.element.append(table)
+            self.element.append(block)
 
 
 @dataclass
@@ -89,6 +96,9 @@ class Writer:
         self.prefix = ""
         """Put before an in-page link's target: the digest's brief being written."""
         self.body = Flow(document.element.body, document.part)
+        self._shape_id = 0
+        self._num_ids: set[int] | None = None
+        self._list_styles: dict[str, tuple[int, int] | None] = {}
         section = document.sections[-1]
         width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
         self.text_width = Emu(max(int(width), 914400))
@@ -207,21 +217,57 @@ class Writer:
         """A new numbering of the List Number style (at `depth`) starting at `start`: every ordered
         list counts from its own start, not on from the previous list. None when the reference
         document's style is not numbered."""
-        name = "List Number" + ("" if depth == 1 else f" {depth}")
-        style = self.document.styles.element.get_by_id(self.style(name))
-        ppr = style.pPr if style is not None else None
-        num_pr = ppr.numPr if ppr is not None else None
-        if num_pr is None or num_pr.numId is None:
+        numbered = self._list_style(depth)
+        if numbered is None:
             return None
-        try:
-            numbering = self.document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            return None
-        existing = numbering.num_having_numId(num_pr.numId.val)
-        num = numbering.add_num(existing.abstractNumId.val)
-        level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        num.add_lvlOverride(ilvl=level).add_startOverride(start)
+        numbering = self.document.part.numbering_part.element
+        num = CT_Num.new(self._next_num_id(numbering), numbered[0])
+        cleanup = numbering.find(qn("w:numIdMacAtCleanup"))  # the schema keeps it last
+        if cleanup is not None:
+            cleanup.addprevious(num)
+        else:
+            numbering.append(num)
+        num.add_lvlOverride(ilvl=numbered[1]).add_startOverride(start)
         return int(num.numId)
+
+    def _list_style(self, depth: int) -> tuple[int, int] | None:
+        """The List Number style's abstract numbering and level at `depth`, looked up once."""
+        name = "List Number" + ("" if depth == 1 else f" {depth}")
+        if name not in self._list_styles:
+            self._list_styles[name] = None
+            style = self.document.styles.element.get_by_id(self.style(name))
+            ppr = style.pPr if style is not None else None
+            num_pr = ppr.numPr if ppr is not None else None
+            if num_pr is None or num_pr.numId is None:
+                return None
+            try:
+                numbering = self.document.part.numbering_part.element
+            except (KeyError, NotImplementedError):
+                return None
+            existing = numbering.num_having_numId(num_pr.numId.val)
+            level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+            self._list_styles[name] = (existing.abstractNumId.val, level)
+        return self._list_styles[name]
+
+    def _next_num_id(self, numbering: Element) -> int:
+        # python-docx's add_num rescans every <w:num> for the first unused id on each call, cubic in
+        # a digest's thousands of lists; the same ids, from a set kept here.
+        if self._num_ids is None:
+            self._num_ids = {int(value) for value in numbering.xpath("./w:num/@w:numId")}
+        found = next(number for number in range(1, len(self._num_ids) + 2) if number not in self._num_ids)
+        self._num_ids.add(found)
+        return found
+
+    def picture(self, data: bytes, width: Emu, height: Emu) -> Element:
+        """A `wp:inline` of the image `data`: python-docx's `new_pic_inline`, with the shape id counted
+        here instead of found by searching the whole document for its largest id on every picture."""
+        part = self.document.part
+        if not self._shape_id:
+            self._shape_id = max((int(v) for v in part.element.xpath("//@id") if v.isdigit()), default=0)
+        self._shape_id += 1
+        r_id, image = part.get_or_add_image(io.BytesIO(data))
+        cx, cy = image.scaled_dimensions(width, height)
+        return CT_Inline.new_pic_inline(self._shape_id, r_id, image.filename, cx, cy)
 
     def _code(self, content: str, flow: Flow, lists: list[_List]) -> None:
         code = self.style("Source Code")
