@@ -116,13 +116,18 @@ def _label(context: Context, key: str, /, **fields: object) -> str:
 def _css_label(context: Context, key: str) -> Markup:
     """A label as the value of a CSS `content` property, its {fields} as counters:
     `page_of` → "Page " counter(page) " of " counter(pages). Every character outside letters,
-    digits and spaces is a CSS escape, so no label can end the string or the style element."""
+    digits and spaces is a CSS escape, so no label can end the string or the style element.
+    A page laid out as a slice of a longer document (`page_total` in the context) writes the
+    document's pages out instead of `counter(pages)`, which counts only the slice's."""
+    total = context.get("page_total")
     parts: list[str] = []
     for text, name in _labels(context).pieces(key):
         if text:
             quoted = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text)
             parts.append(f'"{quoted}"')
-        if name:
+        if name == "pages" and isinstance(total, int):
+            parts.append(f'"{total}"')
+        elif name:
             parts.append(f"counter({name if name.isidentifier() else 'page'})")
     return Markup(" ".join(parts) or '""')
 

@@ -14,13 +14,15 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from briefgen.digest.parts import PARTS_FROM, PARTS_FROM_ENV, use_parts
+from briefgen.digest.parts import PARTS_FROM, PARTS_FROM_ENV, STAMP_PAGES_ENV, stamp_slices, use_parts
 from tests.conftest import EXAMPLE_ID, run
 from tests.test_digest import WEEK, digest_workspace, flat, outline_tree
 from tests.test_rtl_pdf import _standard_parts
 
 COPIES = 22
 """Copies of the worked example beside the three week-41 digest briefs: 25 briefs, seven parts."""
+STAMP = "37"
+"""Pages per slice of the page numbers in the parts builds: several slices, borders inside briefs."""
 PDF = "digest/digest-2025-W41.pdf"
 
 
@@ -41,7 +43,8 @@ class Digests:
 
 @pytest.fixture(scope="module")
 def digests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Digests]:
-    """The week-41 digest of 25 briefs built in parts twice, and in one pass."""
+    """The week-41 digest of 25 briefs built in parts twice (page numbers in slices of `STAMP`
+    pages), and in one pass."""
     root = digest_workspace(tmp_path_factory.mktemp("parts"))
     example = (root / "briefs" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8")
     for number in range(COPIES):
@@ -51,6 +54,7 @@ def digests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Digests]:
         (root / "briefs" / f"copy-{number:02d}.yaml").write_text(text, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
+        patch.setenv(STAMP_PAGES_ENV, STAMP)
         for out, parts_from in (("parts", "1"), ("again", "1"), ("one-pass", "1000000")):
             patch.setenv(PARTS_FROM_ENV, parts_from)
             result = run("digest", "--week", "2025-W41", "-o", out)
@@ -96,9 +100,17 @@ def test_digests_from_twenty_one_briefs_are_laid_out_in_parts(monkeypatch: pytes
     assert use_parts(3) and not use_parts(2)
 
 
+def test_page_numbers_are_laid_out_in_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(STAMP_PAGES_ENV, "3")
+    assert stamp_slices(7) == [range(0, 3), range(3, 6), range(6, 7)]
+    monkeypatch.delenv(STAMP_PAGES_ENV)
+    assert stamp_slices(5) == [range(0, 5)]
+
+
 def test_every_page_but_the_cover_says_page_x_of_y(digests: Digests) -> None:
+    """Across the borders of the slices the numbers were laid out in, too."""
     pages = _pages(digests.reader)
-    assert len(pages) > 100
+    assert len(pages) > 3 * int(STAMP)
     assert "Page 1 of" not in pages[0], "the cover has no page number, as in one pass"
     for number, text in enumerate(pages[1:], 2):
         assert text.endswith(f"Page {number} of {len(pages)}") or f"Page {number} of {len(pages)}" in text

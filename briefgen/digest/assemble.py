@@ -39,8 +39,9 @@ def _copy(out: Pdf, obj: object) -> object:
     return obj
 
 
-def assemble(parts: Sequence[bytes], stamp: bytes | None = None, stand_ins: int = 0) -> bytes:
-    """One PDF of `parts` in order; `stamp`, when given, has one page per page of the result. The first
+def assemble(parts: Sequence[bytes], stamps: Sequence[bytes] = (), stand_ins: int = 0) -> bytes:
+    """One PDF of `parts` in order; `stamps`, when given, have one page per page of the result, in
+    order (the first stamp's pages are drawn over the first pages, the next over the next). The first
     `stand_ins` parts hold empty stand-in anchors (<div id>) for targets in later parts: their empty
     /Div elements are left out of the structure tree.
 
@@ -63,11 +64,15 @@ def assemble(parts: Sequence[bytes], stamp: bytes | None = None, stand_ins: int 
             assembly.add(source, stand_in=number < stand_ins)
             _take_streams(out, newest, _newest(out))
     assembly.finish()
-    if stamp is not None:
-        with pikepdf.open(io.BytesIO(stamp)) as stamps:
+    offset = 0
+    for stamp in stamps:
+        with pikepdf.open(io.BytesIO(stamp)) as source:
             newest = _newest(out)
-            _stamp(out, stamps)
+            _stamp(out, source, offset)
             _take_streams(out, newest, _newest(out))
+            offset += len(source.pages)
+    if stamps and offset != len(out.pages):
+        raise ValueError(f"the stamps have {offset} pages, the parts {len(out.pages)}")
     buffer = io.BytesIO()
     # Object streams as WeasyPrint writes them (PDF 1.5 and later): most of a tagged PDF is its
     # structure elements, small dictionaries that compress well together.
@@ -275,9 +280,12 @@ def _count(item: pikepdf.Object) -> int:
     return -visible if closed else visible
 
 
-def _stamp(out: Pdf, stamps: Pdf) -> None:
-    """Each page's number (the stamp's page of the same number) drawn over it, marked as an artifact."""
-    for page, stamp in zip(out.pages, stamps.pages, strict=True):
+def _stamp(out: Pdf, stamps: Pdf, offset: int) -> None:
+    """Each stamp page drawn over the page `offset` further on, marked as an artifact."""
+    for number, stamp in enumerate(stamps.pages, offset):
+        if number >= len(out.pages):
+            raise ValueError(f"the stamps have more pages than the parts' {len(out.pages)}")
+        page = out.pages[number]
         form = out.copy_foreign(stamp.as_form_xobject())
         shared = page.obj.Resources
         resources = Dictionary({key: value for key, value in shared.items()})

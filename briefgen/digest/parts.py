@@ -4,8 +4,10 @@ WeasyPrint keeps a whole document's boxes in memory and uses one core; a digest 
 briefs would take gigabytes and many minutes as one document. Here it is split: the cover and glance,
 the briefs a few at a time, and the contents (laid out twice: once with stand-in numbers to learn
 how many pages it takes, then, once the briefs' pages are known, with the real numbers). No part
-lays out its page numbers; a "stamp" document of as many pages as the digest, laid out from the
-same stylesheet with nothing but the page numbers, is drawn over each page as an artifact.
+lays out its page numbers; "stamp" documents, laid out from the same stylesheet with nothing but
+the page numbers, one page for each page of the digest, are drawn over each page as an artifact.
+The stamp comes in slices of `STAMP_PAGES` laid out side by side: WeasyPrint's time per page grows
+with the document's length, and the stamp is laid out last, when nothing else is left to do.
 All parts come from `digest-part.pdf.j2`, which extends `digest.pdf.j2`: same page, styles and words.
 """
 
@@ -37,6 +39,10 @@ PARTS_FROM_ENV = "BRIEFGEN_DIGEST_PARTS_FROM"
 GROUP = 4
 """Briefs per part: few enough that a worker's memory stays small, enough that the fonts each part
 embeds and the per-document overhead stay a small share."""
+STAMP_PAGES = 300
+"""Pages per slice of the stamp: a few seconds of layout each."""
+STAMP_PAGES_ENV = "BRIEFGEN_DIGEST_STAMP_PAGES"
+"""Overrides STAMP_PAGES (tests: a few pages, to cross slice borders in a small digest)."""
 _NO_NUMBERS = "@page { @bottom-right { content: none; } }\n@page rtl { @bottom-left { content: none; } }\n"
 _STAMP = (
     "@page { @top-center { content: none; } @bottom-center { content: none; }"
@@ -52,6 +58,13 @@ def use_parts(count: int) -> bool:
     """Whether a digest of `count` briefs is laid out in parts."""
     wanted = os.environ.get(PARTS_FROM_ENV, "").strip()
     return count >= (int(wanted) if wanted.isdigit() else PARTS_FROM)
+
+
+def stamp_slices(pages: int) -> list[range]:
+    """The digest's pages (0-based) in the slices the stamp is laid out in."""
+    wanted = os.environ.get(STAMP_PAGES_ENV, "").strip()
+    size = max(1, int(wanted)) if wanted.isdigit() else STAMP_PAGES
+    return [range(first, min(first + size, pages)) for first in range(0, pages, size)]
 
 
 def css_string(text: str) -> str:
@@ -136,8 +149,12 @@ class _Parts:
             )
         return self._html("contents", self.digest.items, "\n".join(rules) + "\n")
 
-    def stamp(self, pages: int, cover_pages: int) -> str:
-        return self._html("stamp", [], "", pages=pages, cover_pages=cover_pages)
+    def stamp(self, pages: range, total: int, cover_pages: int) -> str:
+        """The page numbers of `pages` of a digest of `total` pages, whose first `cover_pages` have none.
+        A slice's first page resets the page counter (so it shows its own number, not 1), and
+        "of Y" is written out: WeasyPrint's `counter(pages)` counts only the slice's pages."""
+        css = f"@page :first {{ counter-reset: page {pages.start + 1}; }}\n" if pages.start else ""
+        return self._html("stamp", [], css, pages=pages, page_total=total, cover_pages=cover_pages)
 
 
 def render_parts(
@@ -186,19 +203,24 @@ def render_parts(
                 numbers.update((item.anchor, start + body.anchors.get(item.anchor, 0) + 1) for item in group)
                 start += body.pages
             cover_pages = done_front.anchors.get("digest-glance", 1)
-            stamp = pool.schedule(
-                _lay_out, (parts.stamp(start, cover_pages), root, "stamp", []), timeout=everything
-            )
-            final = _result(submit(parts.contents(numbers, width), [], everything))
+            final_contents = submit(parts.contents(numbers, width), [], everything)
+            stamps = [
+                pool.schedule(
+                    _lay_out, (parts.stamp(pages, start, cover_pages), root, "stamp", []), timeout=everything
+                )
+                for pages in stamp_slices(start)
+            ]
+            final = _result(final_contents)
             if final.pages == contents.pages:
                 break
-            stamp.cancel()
+            for stamp in stamps:
+                stamp.cancel()
             contents = final
         else:
             raise BriefError(unplaced("the digest's contents did not settle on a number of pages"))
-        done_stamp = _result(stamp)
-        if done_stamp.pages != start:
-            message = f"the page numbers were laid out on {done_stamp.pages} pages, not {start}"
+        done_stamps = [_result(stamp) for stamp in stamps]
+        if (stamped := sum(stamp.pages for stamp in done_stamps)) != start:
+            message = f"the page numbers were laid out on {stamped} pages, not {start}"
             raise BriefError(unplaced(message))
     except BaseException:
         pool.stop()
@@ -208,7 +230,7 @@ def render_parts(
         pool.join()
     laid_out = [done_front, final, *done_bodies]
     warnings = [message for part in laid_out for message in part.warnings]
-    pdf = assemble([part.data for part in laid_out], done_stamp.data, stand_ins=2)
+    pdf = assemble([part.data for part in laid_out], [stamp.data for stamp in done_stamps], stand_ins=2)
     return pdf, list(dict.fromkeys(warnings))
 
 
