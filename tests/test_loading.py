@@ -683,3 +683,31 @@ def test_libyaml_reads_every_brief_as_the_python_reader_does(path: Path) -> None
 def test_libyaml_and_python_agree_on_awkward_yaml(data: bytes) -> None:
     fast, pure = _read_both(data)
     assert fast == pure
+
+
+def test_discover_walks_the_briefs_folder_in_path_order(tmp_path: Path) -> None:
+    """Every .yaml/.yml file below briefs/, sorted by path parts; a symlink to a brief inside the
+    workspace counts as that file, a symlinked folder is not entered, other files are not briefs."""
+    from briefgen.config import find_workspace
+    from briefgen.loading import discover
+
+    (tmp_path / "briefgen.toml").write_text("", encoding="utf-8")
+    briefs = tmp_path / "briefs"
+    for name in ("b.yaml", "a/z.yml", "a/b/c.yaml", "a-b.yaml", ".hidden.yaml", "notes.txt", ".yaml"):
+        (briefs / name).parent.mkdir(parents=True, exist_ok=True)
+        (briefs / name).write_text("title: x\n", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "kept.yaml").write_text("title: x\n", encoding="utf-8")
+    (briefs / "link.yaml").symlink_to(tmp_path / "elsewhere" / "kept.yaml")
+    (briefs / "folder-link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    files, problems = discover(find_workspace(tmp_path))
+    real = tmp_path.resolve()
+    assert problems == []
+    assert [path.relative_to(real).as_posix() for path in files] == [
+        "briefs/.hidden.yaml",
+        "briefs/a/b/c.yaml",
+        "briefs/a/z.yml",
+        "briefs/a-b.yaml",
+        "briefs/b.yaml",
+        "elsewhere/kept.yaml",
+    ]

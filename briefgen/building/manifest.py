@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +41,10 @@ class FileState:
             data = path.read_bytes()
         return cls(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest())
 
-    def still_matches(self, path: Path) -> FileState | None:
+    def still_matches(self, path: str | Path) -> FileState | None:
         """The file's current state when its content is unchanged (stat refreshed), else None."""
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return None
         if (stat.st_mtime_ns, stat.st_size) == (self.mtime_ns, self.size):
@@ -51,7 +52,7 @@ class FileState:
         if stat.st_size != self.size:
             return None
         try:
-            current = FileState.of(path)
+            current = FileState.of(Path(path))
         except OSError:
             return None
         return current if current.sha256 == self.sha256 else None

@@ -91,8 +91,13 @@ def reconfigure(config: Config) -> None:
     _state.config, _state.templates = config, Templates(_state.root)
 
 
+def output_name(fmt: Format, brief_id: str) -> str:
+    """A brief's output in `fmt`, relative to the output folder (as the manifest records it)."""
+    return f"{fmt}/{brief_id}.{fmt}"
+
+
 def output_path(out: Path, fmt: Format, brief_id: str) -> Path:
-    return out / fmt / f"{brief_id}.{fmt}"
+    return out / output_name(fmt, brief_id)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ problems, never an exception, so one bad brief costs only itself."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,47 +22,67 @@ BriefResult = tuple[Outcome, LoadedBrief | None]
 
 
 def discover(workspace: Workspace, paths: Sequence[Path] = ()) -> tuple[list[Path], list[Problem]]:
-    """Brief files named on the command line (files or folders), or every brief in the workspace."""
+    """Brief files named on the command line (files or folders), or every brief in the workspace.
+
+    Strings and `os.scandir`, not pathlib, on the way: a no-op build of 10,000 briefs is mostly
+    this walk and the plan's stats, and pathlib objects cost more than the system calls."""
     targets = list(paths) or [workspace.root / workspace.config.briefs]
-    found: list[Path] = []
+    found: list[tuple[str, bool]] = []
     problems: list[Problem] = []
     for target in targets:
         if target.is_dir():
-            found.extend(sorted(briefs_in(target), key=lambda p: p.parts))
+            found.extend(sorted(briefs_in(str(target)), key=lambda item: item[0].split(os.sep)))
         elif target.is_file():
-            found.append(target)
+            found.append((str(target), target.is_symlink()))
         else:
             shown = display_path(target, workspace.root)
             problems.append(Problem(shown, 1, 1, "no such file or folder", hint="check the path"))
-    root = workspace.root.resolve()
-    unique: dict[Path, None] = {}
-    folders: dict[Path, Path] = {}
-    for path in found:
-        real = _real(path, folders)
-        if real.is_relative_to(root):
+    root = str(workspace.root.resolve())
+    inside = root.rstrip(os.sep) + os.sep
+    unique: dict[str, None] = {}
+    folders: dict[str, str] = {}
+    for path, link in found:
+        real = _real(path, link, folders)
+        if real.startswith(inside) or real == root:
             unique.setdefault(real)
         else:  # a symlink (or a path) leading out: never read it, never name where it leads
-            shown = display_path(path.absolute().parent, root) + "/" + path.name
+            named = Path(path)
+            shown = display_path(named.absolute().parent, workspace.root) + "/" + named.name
             hint = "briefs are read only from inside the workspace; copy the file in instead of linking to it"
             problems.append(Problem(shown, 1, 1, "resolves outside the workspace", hint=hint))
-    return list(unique), problems
+    return [Path(path) for path in unique], problems
 
 
-def briefs_in(folder: Path) -> list[Path]:
-    """Brief files under the folder, in no order (`discover` sorts them once by their parts, not by
-    pathlib's slower comparisons: with 10,000 briefs those were a tenth of a no-op build)."""
-    return [p for p in folder.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file()]
+def briefs_in(folder: str) -> list[tuple[str, bool]]:
+    """Brief files under the folder (with whether each is a symlink), in no order: `discover` sorts
+    them once. As `Path.rglob("*")`: hidden names included, symlinked folders not entered, a
+    symlinked file kept when it leads to a file."""
+    found: list[tuple[str, bool]] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                found.extend(briefs_in(entry.path))
+            elif os.path.splitext(entry.name)[1] in BRIEF_SUFFIXES and entry.is_file():
+                found.append((entry.path, entry.is_symlink()))
+        except OSError:  # gone or unreadable since the listing: not a brief
+            continue
+    return found
 
 
-def _real(path: Path, folders: dict[Path, Path]) -> Path:
-    """`path.resolve()`, with each folder resolved once: a file that is not itself a symlink is where
-    its real folder says (10,000 briefs in one folder cost one `realpath`, not 10,000)."""
-    if path.name in ("", ".", "..") or path.is_symlink():
-        return path.resolve()
-    folder = folders.get(path.parent)
-    if folder is None:
-        folder = folders[path.parent] = path.parent.resolve()
-    return folder / path.name
+def _real(path: str, link: bool, folders: dict[str, str]) -> str:
+    """`os.path.realpath(path)`, with each folder resolved once: a file that is not itself a
+    symlink is where its real folder says (10,000 briefs in one folder cost one `realpath`)."""
+    folder, name = os.path.split(path)
+    if link or name in ("", ".", ".."):
+        return os.path.realpath(path)
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder or ".")
+    return os.path.join(real, name)
 
 
 def unfound(problems: list[Problem]) -> list[Outcome]:
