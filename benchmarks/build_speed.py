@@ -273,16 +273,13 @@ def one_of_case(root: Path, count: int, formats: str, repeat: int) -> None:
     (alone / "briefs").mkdir(parents=True)
     shutil.copytree(root / "many" / "seeds", alone / "seeds")
     shutil.copy(target, alone / "briefs" / target.name)
-    singles = []
-    for _ in range(max(3, repeat)):
+    singles, edits = [], []
+    for run in range(max(3, repeat)):  # interleaved, so that drift in the machine's load hits both
         shutil.rmtree(alone / "build", ignore_errors=True)
         singles.append(timed(command, alone))
-    single = median(singles)
-    edits = []
-    for run in range(max(3, repeat)):
         target.write_text(target.read_text(encoding="utf-8") + f"# edit {run}\n", encoding="utf-8")
         edits.append(timed(command, root / "many"))
-    edit = median(edits)
+    single, edit = median(singles), median(edits)
     show(f"cold build of a workspace of that one brief, -f {formats}", single)
     show(
         f"rebuild after editing 1 of {count}",
