@@ -14,7 +14,14 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from briefgen.digest.parts import PARTS_FROM, PARTS_FROM_ENV, STAMP_PAGES_ENV, stamp_slices, use_parts
+from briefgen.digest.parts import (
+    PARTS_FROM,
+    PARTS_FROM_ENV,
+    STAMP_PAGES_ENV,
+    own_page_styles,
+    stamp_slices,
+    use_parts,
+)
 from tests.conftest import EXAMPLE_ID, run
 from tests.test_digest import WEEK, digest_workspace, flat, outline_tree
 from tests.test_rtl_pdf import _standard_parts
@@ -103,8 +110,29 @@ def test_digests_from_twenty_one_briefs_are_laid_out_in_parts(monkeypatch: pytes
 def test_page_numbers_are_laid_out_in_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STAMP_PAGES_ENV, "3")
     assert stamp_slices(7) == [range(0, 3), range(3, 6), range(6, 7)]
+    assert stamp_slices(7, whole=True) == [range(0, 7)]
     monkeypatch.delenv(STAMP_PAGES_ENV)
     assert stamp_slices(5) == [range(0, 5)]
+
+
+@pytest.mark.parametrize(
+    ("own", "whole"),
+    [
+        (None, False),
+        ("brief.md.j2", False),
+        ("pdf.css", True),
+        ("digest.pdf.j2", True),
+        ("digest-part.pdf.j2", True),
+    ],
+)
+def test_a_workspace_that_restyles_the_digest_gets_its_numbers_laid_out_whole(
+    tmp_path: Path, own: str | None, whole: bool
+) -> None:
+    """Its own rules may number pages in ways a slice cannot know (`counter(pages)`, `@page :first`)."""
+    if own is not None:
+        (tmp_path / "templates").mkdir()
+        (tmp_path / "templates" / own).write_text("", encoding="utf-8")
+    assert own_page_styles(tmp_path) is whole
 
 
 def test_every_page_but_the_cover_says_page_x_of_y(digests: Digests) -> None:

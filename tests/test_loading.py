@@ -693,7 +693,8 @@ def test_discover_walks_the_briefs_folder_in_path_order(tmp_path: Path) -> None:
 
     (tmp_path / "briefgen.toml").write_text("", encoding="utf-8")
     briefs = tmp_path / "briefs"
-    for name in ("b.yaml", "a/z.yml", "a/b/c.yaml", "a-b.yaml", ".hidden.yaml", "notes.txt", ".yaml"):
+    names = ("b.yaml", "a/z.yml", "a/b/c.yaml", "a-b.yaml", ".hidden.yaml", "..yaml", "notes.txt", ".yaml")
+    for name in names:
         (briefs / name).parent.mkdir(parents=True, exist_ok=True)
         (briefs / name).write_text("title: x\n", encoding="utf-8")
     (tmp_path / "elsewhere").mkdir()
@@ -704,6 +705,7 @@ def test_discover_walks_the_briefs_folder_in_path_order(tmp_path: Path) -> None:
     real = tmp_path.resolve()
     assert problems == []
     assert [path.relative_to(real).as_posix() for path in files] == [
+        "briefs/..yaml",
         "briefs/.hidden.yaml",
         "briefs/a/b/c.yaml",
         "briefs/a/z.yml",

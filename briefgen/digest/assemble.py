@@ -284,7 +284,7 @@ def _stamp(out: Pdf, stamps: Pdf, offset: int) -> None:
     """Each stamp page drawn over the page `offset` further on, marked as an artifact."""
     for number, stamp in enumerate(stamps.pages, offset):
         if number >= len(out.pages):
-            raise ValueError(f"the stamps have more pages than the parts' {len(out.pages)}")
+            raise ValueError(f"the stamps have more pages than the {len(out.pages)} of the parts")
         page = out.pages[number]
         form = out.copy_foreign(stamp.as_form_xobject())
         shared = page.obj.Resources

@@ -7,7 +7,8 @@ how many pages it takes, then, once the briefs' pages are known, with the real n
 lays out its page numbers; "stamp" documents, laid out from the same stylesheet with nothing but
 the page numbers, one page for each page of the digest, are drawn over each page as an artifact.
 The stamp comes in slices of `STAMP_PAGES` laid out side by side: WeasyPrint's time per page grows
-with the document's length, and the stamp is laid out last, when nothing else is left to do.
+with the document's length, and the stamp is laid out last, when nothing else is left to do. A
+workspace with its own stylesheet or digest template gets one slice (`own_page_styles`).
 All parts come from `digest-part.pdf.j2`, which extends `digest.pdf.j2`: same page, styles and words.
 """
 
@@ -60,11 +61,23 @@ def use_parts(count: int) -> bool:
     return count >= (int(wanted) if wanted.isdigit() else PARTS_FROM)
 
 
-def stamp_slices(pages: int) -> list[range]:
-    """The digest's pages (0-based) in the slices the stamp is laid out in."""
+def stamp_slices(pages: int, whole: bool = False) -> list[range]:
+    """The digest's pages (0-based) in the slices the stamp is laid out in; one slice when `whole`."""
     wanted = os.environ.get(STAMP_PAGES_ENV, "").strip()
-    size = max(1, int(wanted)) if wanted.isdigit() else STAMP_PAGES
-    return [range(first, min(first + size, pages)) for first in range(0, pages, size)]
+    size = pages if whole else max(1, int(wanted)) if wanted.isdigit() else STAMP_PAGES
+    return [range(first, min(first + size, pages)) for first in range(0, pages, max(1, size))]
+
+
+def own_page_styles(root: Path) -> bool:
+    """Whether the workspace restyles the digest's pages (a stylesheet or a digest template of its
+    own): its rules may number pages in ways a slice cannot know (`counter(pages)` written out,
+    `@page :first`, left and right pages, a counter reset), so its stamp is laid out whole."""
+    own = root / "templates"
+    try:
+        names = [path.name for path in own.iterdir()] if own.is_dir() else []
+    except OSError:
+        return True
+    return any(name.endswith(".css") or name.startswith("digest") for name in names)
 
 
 def css_string(text: str) -> str:
@@ -154,7 +167,8 @@ class _Parts:
         A slice's first page resets the page counter (so it shows its own number, not 1), and
         "of Y" is written out: WeasyPrint's `counter(pages)` counts only the slice's pages."""
         css = f"@page :first {{ counter-reset: page {pages.start + 1}; }}\n" if pages.start else ""
-        return self._html("stamp", [], css, pages=pages, page_total=total, cover_pages=cover_pages)
+        slice_of = {"pages": len(pages), "first_page": pages.start, "page_total": total}
+        return self._html("stamp", [], css, cover_pages=cover_pages, **slice_of)
 
 
 def render_parts(
@@ -196,6 +210,7 @@ def render_parts(
         done_front, done_bodies = _result(front), [_result(body) for body in bodies]
         contents = _result(draft)
         offset = done_front.pages
+        whole = own_page_styles(root)
         for _ in range(3):  # the real numbers may, rarely, change how many pages the contents take
             numbers: dict[str, int] = {}
             start = offset + contents.pages
@@ -204,11 +219,12 @@ def render_parts(
                 start += body.pages
             cover_pages = done_front.anchors.get("digest-glance", 1)
             final_contents = submit(parts.contents(numbers, width), [], everything)
+            slices = stamp_slices(start, whole=whole)
             stamps = [
                 pool.schedule(
                     _lay_out, (parts.stamp(pages, start, cover_pages), root, "stamp", []), timeout=everything
                 )
-                for pages in stamp_slices(start)
+                for pages in slices
             ]
             final = _result(final_contents)
             if final.pages == contents.pages:
@@ -219,9 +235,13 @@ def render_parts(
         else:
             raise BriefError(unplaced("the digest's contents did not settle on a number of pages"))
         done_stamps = [_result(stamp) for stamp in stamps]
-        if (stamped := sum(stamp.pages for stamp in done_stamps)) != start:
-            message = f"the page numbers were laid out on {stamped} pages, not {start}"
-            raise BriefError(unplaced(message))
+        for pages, stamp in zip(slices, done_stamps, strict=True):
+            if stamp.pages != len(pages):
+                message = (
+                    f"the page numbers of pages {pages.start + 1} to {pages.stop} were laid out"
+                    f" on {stamp.pages} pages, not {len(pages)}"
+                )
+                raise BriefError(unplaced(message))
     except BaseException:
         pool.stop()
         raise

@@ -66,11 +66,17 @@ def briefs_in(folder: str) -> list[tuple[str, bool]]:
         try:
             if entry.is_dir(follow_symlinks=False):
                 found.extend(briefs_in(entry.path))
-            elif os.path.splitext(entry.name)[1] in BRIEF_SUFFIXES and entry.is_file():
+            elif _suffix(entry.name) in BRIEF_SUFFIXES and entry.is_file():
                 found.append((entry.path, entry.is_symlink()))
         except OSError:  # gone or unreadable since the listing: not a brief
             continue
     return found
+
+
+def _suffix(name: str) -> str:
+    """`PurePath(name).suffix`: ".yaml" has none, "..yaml" has ".yaml"."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _real(path: str, link: bool, folders: dict[str, str]) -> str:
