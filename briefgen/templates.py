@@ -112,6 +112,11 @@ def _label(context: Context, key: str, /, **fields: object) -> str:
     return escape(raw).format(**fields) if fields else escape(raw)
 
 
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string: every character but letters, digits and spaces escaped."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
 @pass_context
 def _css_label(context: Context, key: str) -> Markup:
     """A label as the value of a CSS `content` property, its {fields} as counters:
@@ -123,8 +128,7 @@ def _css_label(context: Context, key: str) -> Markup:
     parts: list[str] = []
     for text, name in _labels(context).pieces(key):
         if text:
-            quoted = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text)
-            parts.append(f'"{quoted}"')
+            parts.append(css_string(text))
         if name == "pages" and isinstance(total, int):
             parts.append(f'"{total}"')
         elif name:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.config import find_workspace
 from briefgen.errors import BriefError
-from briefgen.loading import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_brief, load_bytes
+from briefgen.loading import MAX_BYTES, MAX_DEPTH, MAX_NODES, discover, load_brief, load_bytes
 from briefgen.loading.yaml_tree import YamlStop, parse_yaml
 from briefgen.model import SLUG_PATTERN, Confidence, Likelihood
 from briefgen.problems import Problem
@@ -688,9 +689,6 @@ def test_libyaml_and_python_agree_on_awkward_yaml(data: bytes) -> None:
 def test_discover_walks_the_briefs_folder_in_path_order(tmp_path: Path) -> None:
     """Every .yaml/.yml file below briefs/, sorted by path parts; a symlink to a brief inside the
     workspace counts as that file, a symlinked folder is not entered, other files are not briefs."""
-    from briefgen.config import find_workspace
-    from briefgen.loading import discover
-
     (tmp_path / "briefgen.toml").write_text("", encoding="utf-8")
     briefs = tmp_path / "briefs"
     names = ("b.yaml", "a/z.yml", "a/b/c.yaml", "a-b.yaml", ".hidden.yaml", "..yaml", "notes.txt", ".yaml")

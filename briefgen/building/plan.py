@@ -18,7 +18,7 @@ from briefgen.building.manifest import Entry, FileState, Manifest
 from briefgen.config import Format, Workspace
 from briefgen.figures import figure_locations
 from briefgen.lineage import Lineage
-from briefgen.loading import Ids, LoadedBrief, read_one
+from briefgen.loading import Ids, LoadedBrief, read_one, real_prefix
 from briefgen.model import Brief, Handling
 from briefgen.outcome import Outcome
 from briefgen.problems import Problem, display_path
@@ -131,8 +131,7 @@ def make_plan(
     plan = Plan()
     ids = Ids()
     root = workspace.root
-    real_root = str(root.resolve()).rstrip(os.sep) + os.sep
-    root_text = str(root)
+    real_root = real_prefix(root)
     lineage = Lineage(workspace)
     for path in files:
         # `discover` gives real paths: naming them needs no `resolve` each (two realpaths a brief),
@@ -142,7 +141,7 @@ def make_plan(
         source = text[len(real_root) :].replace(os.sep, "/") if inside else display_path(path, root)
         plan.seen.add(source)
         known = manifest.entries.get(source)  # even with --force: its outputs' names, to replace or remove
-        fresh = unchanged(known, text, root_text) if known and not force else None
+        fresh = unchanged(known, text, root) if known and not force else None
         up_to_date = fresh is not None and not stale_formats(fresh, formats, out, fresh.key(print_))
         if fresh is not None and up_to_date and ids.claim(fresh.id, source) is None:
             manifest.entries[source] = fresh

@@ -30,7 +30,7 @@ from briefgen.building.execute import default_jobs
 from briefgen.digest.contents import Digest, DigestItem
 from briefgen.digest.render import article
 from briefgen.errors import BriefError, unplaced
-from briefgen.templates import Templates
+from briefgen.templates import Templates, css_string
 
 PARTS_FROM = 21
 """Digests of this many briefs or more are laid out in parts; smaller ones in one pass (faster: no
@@ -64,8 +64,10 @@ def use_parts(count: int) -> bool:
 def stamp_slices(pages: int, whole: bool = False) -> list[range]:
     """The digest's pages (0-based) in the slices the stamp is laid out in; one slice when `whole`."""
     wanted = os.environ.get(STAMP_PAGES_ENV, "").strip()
-    size = pages if whole else max(1, int(wanted)) if wanted.isdigit() else STAMP_PAGES
-    return [range(first, min(first + size, pages)) for first in range(0, pages, max(1, size))]
+    size = max(1, int(wanted)) if wanted.isdigit() else STAMP_PAGES
+    if whole:
+        size = max(1, pages)
+    return [range(first, min(first + size, pages)) for first in range(0, pages, size)]
 
 
 def own_page_styles(root: Path) -> bool:
@@ -78,11 +80,6 @@ def own_page_styles(root: Path) -> bool:
     except OSError:
         return True
     return any(name.endswith(".css") or name.startswith("digest") for name in names)
-
-
-def css_string(text: str) -> str:
-    """`text` as a quoted CSS string: every character but letters, digits and spaces escaped."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
 
 @dataclass(frozen=True, slots=True)

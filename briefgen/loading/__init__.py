@@ -11,6 +11,7 @@ from briefgen.loading.workspace import (
     discover,
     read_briefs,
     read_one,
+    real_prefix,
     unfound,
 )
 from briefgen.loading.yaml_tree import (
@@ -45,5 +46,6 @@ __all__ = [
     "parse_yaml",
     "read_briefs",
     "read_one",
+    "real_prefix",
     "unfound",
 ]

@@ -37,13 +37,12 @@ def discover(workspace: Workspace, paths: Sequence[Path] = ()) -> tuple[list[Pat
         else:
             shown = display_path(target, workspace.root)
             problems.append(Problem(shown, 1, 1, "no such file or folder", hint="check the path"))
-    root = str(workspace.root.resolve())
-    inside = root.rstrip(os.sep) + os.sep
+    inside = real_prefix(workspace.root)
     unique: dict[str, None] = {}
     folders: dict[str, str] = {}
     for path, link in found:
         real = _real(path, link, folders)
-        if real.startswith(inside) or real == root:
+        if real.startswith(inside):
             unique.setdefault(real)
         else:  # a symlink (or a path) leading out: never read it, never name where it leads
             named = Path(path)
@@ -51,6 +50,11 @@ def discover(workspace: Workspace, paths: Sequence[Path] = ()) -> tuple[list[Pat
             hint = "briefs are read only from inside the workspace; copy the file in instead of linking to it"
             problems.append(Problem(shown, 1, 1, "resolves outside the workspace", hint=hint))
     return [Path(path) for path in unique], problems
+
+
+def real_prefix(root: Path) -> str:
+    """The workspace's real path with a trailing separator: a real path inside starts with it."""
+    return str(root.resolve()).rstrip(os.sep) + os.sep
 
 
 def briefs_in(folder: str) -> list[tuple[str, bool]]:
