@@ -15,6 +15,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from briefgen.fetching import WorkspaceFetcher
+from briefgen.render.custom_properties import fold
 from briefgen.templates import Templates
 
 
@@ -76,7 +77,7 @@ def _shared_sheet(
         if len(_sheets) >= 16:  # a long-lived preview whose CSS is being edited
             _sheets.clear()
         before = set(fetcher.served)
-        css = CSS(string=style.group(1), base_url=base_url, url_fetcher=fetcher, font_config=_fonts)
+        css = CSS(string=fold(style.group(1)), base_url=base_url, url_fetcher=fetcher, font_config=_fonts)
         sheet = _Sheet(css, collect.messages[:], _states(root, fetcher.served - before))
         _sheets[key] = sheet
     else:
