@@ -3,6 +3,7 @@ Chromium (Debian's, driven by Playwright) that watches an open page change when 
 
 from __future__ import annotations
 
+import base64
 import http.client
 import io
 import os
@@ -322,6 +323,34 @@ def test_saves_are_announced_on_the_event_stream(server: PreviewServer, root: Pa
         assert "Saved in drafts" in get(server, "/").text
     finally:
         stream.close()
+
+
+def test_a_saved_figure_reloads_the_pages_that_show_it(server: PreviewServer, root: Path) -> None:
+    """Figures live outside the briefs folder (here seeds/figures/): their folders are watched too,
+    and a brief saved with a figure from a new folder has that folder watched from then on."""
+    stream = EventStream(server, since=server.changes.generation)
+    page = f"/briefs/{EXAMPLE_ID}.html"
+    sketch = root / "seeds" / "figures" / "donbas-sketch.svg"
+    moved = root / "art" / "sketch.svg"
+    try:
+        stream.after(lambda: sketch.write_text(sketch.read_text().replace("Luhansk<", "Luhansk oblast<")))
+        assert "Luhansk oblast" in base64.b64decode(embedded_svg(get(server, page).text)).decode()
+        moved.parent.mkdir()
+        moved.write_bytes(sketch.read_bytes())
+        brief = root / "briefs" / f"{EXAMPLE_ID}.yaml"
+        stream.after(
+            lambda: brief.write_text(EXAMPLE.replace("seeds/figures/donbas-sketch.svg", "art/sketch.svg"))
+        )
+        stream.after(lambda: moved.write_text(moved.read_text().replace("Donetsk<", "Donetsk oblast<")))
+        assert "Donetsk oblast" in base64.b64decode(embedded_svg(get(server, page).text)).decode()
+    finally:
+        stream.close()
+
+
+def embedded_svg(page: str) -> str:
+    found = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
+    assert found, "no embedded SVG figure on the page"
+    return found.group(1)
 
 
 def test_a_page_older_than_the_last_save_reloads_at_once(server: PreviewServer) -> None:

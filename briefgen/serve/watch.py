@@ -8,8 +8,9 @@ from pathlib import Path
 import watchfiles
 
 from briefgen.config import CONFIG_NAME, find_workspace
-from briefgen.errors import ConfigError
-from briefgen.loading import BRIEF_SUFFIXES
+from briefgen.errors import BriefError, ConfigError
+from briefgen.figures import figure_locations
+from briefgen.loading import BRIEF_SUFFIXES, discover, load_brief
 from briefgen.problems import display_path
 from briefgen.serve.log import Log, quiet
 from briefgen.templates import builtin_templates
@@ -44,11 +45,12 @@ class Changes:
 
 
 class Watcher:
-    """Bumps `changes` when a brief, a template or stylesheet, or the config file is saved.
+    """Bumps `changes` when a brief, a figure, a template or stylesheet, or the config file is saved.
 
-    Watches the briefs folder, the workspace's templates/ and the built-in templates (not the whole
-    workspace, which may hold a virtualenv). A folder that appears later, or a config edit, is noticed
-    on the next tick.
+    Watches the briefs folder, the folders of the figures the briefs show, the workspace's templates/
+    and the built-in templates (not the whole workspace, which may hold a virtualenv: a figure kept
+    in the workspace's top folder is not watched). A folder that appears later, or a config edit, is
+    noticed on the next tick; the figures are looked up again whenever a brief or the config changes.
     """
 
     def __init__(self, root: Path, changes: Changes, log: Log = quiet) -> None:
@@ -61,6 +63,9 @@ class Watcher:
         self._config = self._config_stamp()
         self._briefs = self._briefs_folder(fallback=self.root / "briefs")
         self._templates: tuple[Path, ...] = ()
+        self._shown: dict[Path, frozenset[Path]] = {}
+        """Per brief file, the figure files it shows: re-read for the briefs a save touches."""
+        self._figures: frozenset[Path] = frozenset()
         self._litter = watchfiles.DefaultFilter()  # editor swap files, .git, __pycache__ ...
 
     def start(self, timeout: float = 10.0) -> None:
@@ -79,7 +84,8 @@ class Watcher:
         self._templates = tuple(
             p.resolve() for p in (self.root / "templates", builtin_templates()) if p.is_dir()
         )
-        existing = {p.resolve() for p in (self._briefs, *self._templates) if p.is_dir()}
+        figures = {path.parent for path in self._figures if path.parent != self.root}
+        existing = {p.resolve() for p in (self._briefs, *self._templates, *figures) if p.is_dir()}
         return tuple(
             sorted(
                 p for p in existing if not any(p != other and p.is_relative_to(other) for other in existing)
@@ -91,6 +97,24 @@ class Watcher:
             return self.root / find_workspace(self.root).config.briefs
         except ConfigError:
             return fallback  # a broken config is shown on the pages; keep watching what we watched
+
+    def _look_up_figures(self, briefs: list[Path] | None = None) -> None:
+        """Which figure files the briefs show: all briefs (None), or those just saved or deleted."""
+        if briefs is None:
+            self._shown.clear()
+            try:
+                briefs, _ = discover(find_workspace(self.root))
+            except ConfigError:
+                briefs = []
+        for brief in briefs:
+            try:
+                loaded = load_brief(brief)
+            except (BriefError, OSError):  # deleted, or not loadable yet: no figures to watch
+                self._shown.pop(brief.resolve(), None)
+                continue
+            paths = ((self.root / figure.file).resolve() for _, figure in figure_locations(loaded.brief))
+            self._shown[brief.resolve()] = frozenset(path for path in paths if path.is_relative_to(self.root))
+        self._figures = frozenset().union(*self._shown.values())
 
     def _config_stamp(self) -> tuple[tuple[int, int] | None, ...]:
         stamps = []
@@ -105,13 +129,16 @@ class Watcher:
     def _relevant(self, change: watchfiles.Change, path: str) -> bool:
         if not self._litter(change, path):
             return False
-        return path.endswith(BRIEF_SUFFIXES) or any(
-            Path(path).is_relative_to(folder) for folder in self._templates
+        return (
+            path.endswith(BRIEF_SUFFIXES)
+            or Path(path) in self._figures
+            or any(Path(path).is_relative_to(folder) for folder in self._templates)
         )
 
     def _run(self) -> None:
         moved: list[str] = []  # what changed the watched folders: announced once the new watch is in place
         try:
+            self._look_up_figures()
             while not self._stop.is_set():
                 folders = self.folders()
                 for batch in watchfiles.watch(
@@ -127,9 +154,15 @@ class Watcher:
                     changed = sorted({path for _, path in batch}) + moved
                     moved = []
                     stamp = self._config_stamp()
-                    if stamp != self._config:
+                    reconfigured = stamp != self._config
+                    if reconfigured:
                         self._config, self._briefs = stamp, self._briefs_folder(fallback=self._briefs)
                         changed.append("the configuration")
+                    if reconfigured:
+                        self._look_up_figures()
+                    else:  # a saved brief may show another figure now
+                        saved = [Path(path) for path in changed if path.endswith(BRIEF_SUFFIXES)]
+                        self._look_up_figures(saved)
                     if self.folders() != folders:
                         moved = [*changed, "the folders to watch"]
                         break  # watch the new set, then reload pages: a save in between is not lost
