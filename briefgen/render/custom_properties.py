@@ -47,7 +47,8 @@ def fold(css: str) -> str:
 
 
 def _foldable(rules: list[Node]) -> dict[str, list[Node]]:
-    declared: dict[str, list[list[Node]]] = {}
+    declared: dict[str, list[Node]] = {}
+    """The last `:root` value of each property: the one the cascade keeps."""
     elsewhere: set[str] = set()
     for rule in rules:
         if isinstance(rule, QualifiedRule) and tinycss2.serialize(rule.prelude).strip() == ":root":
@@ -57,12 +58,12 @@ def _foldable(rules: list[Node]) -> dict[str, list[Node]]:
                 if isinstance(item, Declaration) and item.name.startswith("--"):
                     if item.important:
                         elsewhere.add(item.name)
-                    declared.setdefault(item.name, []).append(item.value)
+                    declared[item.name] = item.value
         elif getattr(rule, "content", None):
             elsewhere.update(_names_set(rule.content))
     values = {}
-    for name, settings in declared.items():
-        tokens = _strip(settings[-1])
+    for name, value in declared.items():
+        tokens = _strip(value)
         if name in elsewhere or not tokens or _has_var(tokens):
             continue
         if len(tokens) == 1 and isinstance(tokens[0], IdentToken) and tokens[0].lower_value in _CSS_WIDE:

@@ -154,14 +154,12 @@ class Watcher:
                     changed = sorted({path for _, path in batch}) + moved
                     moved = []
                     stamp = self._config_stamp()
-                    reconfigured = stamp != self._config
-                    if reconfigured:
+                    saved = [Path(path) for path in changed if path.endswith(BRIEF_SUFFIXES)]
+                    if stamp != self._config:
                         self._config, self._briefs = stamp, self._briefs_folder(fallback=self._briefs)
                         changed.append("the configuration")
-                    if reconfigured:
                         self._look_up_figures()
-                    else:  # a saved brief may show another figure now
-                        saved = [Path(path) for path in changed if path.endswith(BRIEF_SUFFIXES)]
+                    elif saved:  # a saved brief may show another figure now
                         self._look_up_figures(saved)
                     if self.folders() != folders:
                         moved = [*changed, "the folders to watch"]
