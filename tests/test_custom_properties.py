@@ -49,6 +49,18 @@ def test_strings_comments_and_neighbours_keep_their_meaning() -> None:
     assert fold("p { color: red }") == "p { color: red }"
 
 
+@pytest.mark.parametrize(
+    "css",
+    [
+        ':root{--a:1px} p{color:var(--a)} "unterminated',
+        ":root{--a:1px} p{color:var(--a)} } {{",
+        "p{color:var(}",
+    ],
+)
+def test_broken_css_is_left_as_written_for_weasyprint_to_report(css: str) -> None:
+    assert fold(css) == css
+
+
 def test_the_worked_example_pdf_is_the_same_with_the_built_in_stylesheet_folded() -> None:
     """The claim folding rests on, checked on our own stylesheet (23 var()s) in a real render."""
     from weasyprint import HTML

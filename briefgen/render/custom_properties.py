@@ -22,6 +22,7 @@ from tinycss2.ast import (
     LiteralToken,
     Node,
     ParenthesesBlock,
+    ParseError,
     QualifiedRule,
     SquareBracketsBlock,
 )
@@ -37,6 +38,8 @@ def fold(css: str) -> str:
     rules = tinycss2.parse_stylesheet(css)
     if any(isinstance(rule, AtRule) and rule.lower_at_keyword == "import" for rule in rules):
         return css  # an imported sheet may set the properties too
+    if _has_error(rules):
+        return css  # broken CSS is WeasyPrint's to report, as written (and it cannot be re-serialised)
     values = _foldable(rules)
     if not values:
         return css
@@ -93,6 +96,23 @@ def _has_var(nodes: Iterable[Node]) -> bool:
             if node.lower_name == "var" or _has_var(node.arguments):
                 return True
         elif isinstance(node, CurlyBracketsBlock | ParenthesesBlock | SquareBracketsBlock) and _has_var(
+            node.content
+        ):
+            return True
+    return False
+
+
+def _has_error(nodes: Iterable[Node]) -> bool:
+    for node in nodes:
+        if isinstance(node, ParseError):
+            return True
+        if isinstance(node, QualifiedRule | AtRule) and (
+            _has_error(node.prelude) or _has_error(node.content or ())
+        ):
+            return True
+        if isinstance(node, FunctionBlock) and _has_error(node.arguments):
+            return True
+        if isinstance(node, CurlyBracketsBlock | ParenthesesBlock | SquareBracketsBlock) and _has_error(
             node.content
         ):
             return True
